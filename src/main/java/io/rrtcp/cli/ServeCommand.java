@@ -1,0 +1,90 @@
+package io.rrtcp.cli;
+
+import io.rrtcp.config.ConfigException;
+import io.rrtcp.config.ConfigLoader;
+import io.rrtcp.config.RrConfig;
+import io.rrtcp.log.Log;
+import io.rrtcp.server.RrTcpServer;
+import io.rrtcp.worker.WorkerException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** {@code rr-tcp serve}: runs the server until SIGINT or SIGTERM, then stops in order and exits 0. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the workers and the TCP servers of the config; stop on SIGINT/SIGTERM.")
+public final class ServeCommand implements Callable<Integer> {
+    private static final Log LOG = Log.get("rr-tcp");
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (main.debug) {
+            Log.setLevel(Log.Level.DEBUG);
+        }
+        RrConfig config;
+        try {
+            config = ConfigLoader.load(main.configFile());
+        } catch (ConfigException e) {
+            return fail(2, e);
+        }
+        config.warnings().forEach(w -> LOG.warn(w));
+        CountDownLatch stop = stopOnSignals();
+        RrTcpServer server;
+        try {
+            server = RrTcpServer.start(config, main.workingDirectory());
+        } catch (WorkerException | IOException e) {
+            return fail(1, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(ServeCommand::killChildren, "kill-workers"));
+        LOG.info("rr-tcp started", "version", VersionProvider.version(), "config", config.file(),
+                "servers", server.addresses().size(), "workers", server.pool().workers().size());
+        stop.await();
+        server.close();
+        LOG.info("rr-tcp stopped");
+        return 0;
+    }
+
+    private int fail(int code, Exception e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+        if (main.debug) {
+            e.printStackTrace(spec.commandLine().getErr());
+        }
+        return code;
+    }
+
+    /** First SIGINT/SIGTERM: graceful stop. Second: exit at once with code 1, as rr does. */
+    private static CountDownLatch stopOnSignals() {
+        CountDownLatch latch = new CountDownLatch(1);
+        AtomicInteger received = new AtomicInteger();
+        for (String name : new String[]{"INT", "TERM"}) {
+            Signal.handle(new Signal(name), signal -> {
+                if (received.incrementAndGet() == 1) {
+                    LOG.info("stop signal received", "signal", "SIG" + signal.getName());
+                    latch.countDown();
+                } else {
+                    LOG.warn("exit forced");
+                    System.exit(1);
+                }
+            });
+        }
+        return latch;
+    }
+
+    /** Last resort when the JVM exits some other way: no worker may outlive the server. */
+    private static void killChildren() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+}

@@ -1,0 +1,22 @@
+package io.rrtcp.config;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A TCP listen address from the config ({@code host:port}, {@code tcp://host:port}, {@code [::1]:port}, {@code :port}).
+ *
+ * @param host host name or literal IP without brackets; empty means every local address
+ * @param port 0..65535 (0 lets the OS choose)
+ */
+public record ListenAddress(String host, int port) {
+    /** The socket address to bind; resolves {@code host} (an empty host is the wildcard address). */
+    public InetSocketAddress toSocketAddress() {
+        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+    }
+
+    /** {@code host:port}, with IPv6 literals in brackets, as the user would write it. */
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,22 @@
+package io.rrtcp.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole effective configuration of one rr-tcp process, as loaded from a RoadRunner-style YAML file.
+ *
+ * @param file     the file it was read from (named in every error message)
+ * @param version  the mandatory {@code version} string
+ * @param server   the {@code server} section
+ * @param tcp      the {@code tcp} section
+ * @param rpc      the {@code rpc} section, empty when the file has none
+ * @param warnings non-fatal findings (unknown sections or keys), each naming the key, to be logged at start
+ */
+public record RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp,
+                       Optional<RpcConfig> rpc, List<String> warnings) {
+    public RrConfig {
+        warnings = List.copyOf(warnings);
+    }
+}

@@ -1,0 +1,29 @@
+package io.rrtcp.config;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One entry of {@code tcp.servers}.
+ *
+ * @param name        the server's name (lower-cased), sent to workers as {@code server}
+ * @param addr        where to listen
+ * @param delimiter   message delimiter bytes, never empty (default {@code "\r\n"})
+ * @param readBufSize read size in bytes for this server (its own {@code read_buf_size}, else the section's)
+ */
+public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize) {
+    public TcpServerConfig {
+        delimiter = delimiter.clone();
+    }
+
+    @Override
+    public byte[] delimiter() {
+        return delimiter.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter="
+                + new String(delimiter, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n")
+                + ", readBufSize=" + readBufSize + "]";
+    }
+}

@@ -1,0 +1,105 @@
+package io.rrtcp.log;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One line per event, in RoadRunner's manner: time, level, component, message, then {@code key=value} pairs.
+ * A component gets its logger with {@link #get(String)}; where lines go and the lowest level shown are global.
+ */
+public final class Log {
+    /** Severity, lowest first. */
+    public enum Level { DEBUG, INFO, WARN, ERROR }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX")
+            .withZone(ZoneOffset.UTC);
+    private static final ReentrantLock OUTPUT_LOCK = new ReentrantLock();
+    private static volatile PrintStream out = System.err;
+    private static volatile Level threshold = Level.INFO;
+
+    private final String component;
+
+    private Log(String component) {
+        this.component = component;
+    }
+
+    public static Log get(String component) {
+        return new Log(component);
+    }
+
+    public static void setLevel(Level level) {
+        threshold = level;
+    }
+
+    public static void setOutput(PrintStream stream) {
+        out = stream;
+    }
+
+    public boolean enabled(Level level) {
+        return level.ordinal() >= threshold.ordinal();
+    }
+
+    public void debug(String message, Object... keyValues) {
+        log(Level.DEBUG, message, keyValues);
+    }
+
+    public void info(String message, Object... keyValues) {
+        log(Level.INFO, message, keyValues);
+    }
+
+    public void warn(String message, Object... keyValues) {
+        log(Level.WARN, message, keyValues);
+    }
+
+    public void error(String message, Object... keyValues) {
+        log(Level.ERROR, message, keyValues);
+    }
+
+    /** Logs {@code message} with alternating keys and values; a value with spaces or quotes is quoted. */
+    public void log(Level level, String message, Object... keyValues) {
+        if (!enabled(level)) {
+            return;
+        }
+        StringBuilder line = new StringBuilder(96)
+                .append(TIME.format(Instant.now())).append('\t')
+                .append(level).append('\t')
+                .append(component).append('\t')
+                .append(message);
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            line.append(' ').append(keyValues[i]).append('=').append(quote(String.valueOf(keyValues[i + 1])));
+        }
+        OUTPUT_LOCK.lock();
+        try {
+            out.println(line);
+        } finally {
+            OUTPUT_LOCK.unlock();
+        }
+    }
+
+    private static String quote(String value) {
+        boolean plain = !value.isEmpty();
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c > ' ' && c != '"' && c != '=' && c < 0x7F;
+        }
+        if (plain) {
+            return value;
+        }
+        StringBuilder q = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> q.append("\\\"");
+                case '\\' -> q.append("\\\\");
+                case '\n' -> q.append("\\n");
+                case '\r' -> q.append("\\r");
+                case '\t' -> q.append("\\t");
+                default -> q.append(c);
+            }
+        }
+        return q.append('"').toString();
+    }
+}

@@ -1,0 +1,160 @@
+package io.rrtcp.tcp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Splits a byte stream into messages at <em>every</em> delimiter; each message keeps its delimiter (upstream's DATA
+ * body does). It is a buffered input stream whose buffer follows the traffic: none until the first read, a small one
+ * while idle, growing (reads of up to {@code read_buf_size}) while a long message arrives, and back to small once that
+ * message has been handed out, so an idle connection never holds a {@code read_buf_size} buffer.
+ * Not thread-safe: one connection's thread owns it.
+ */
+public final class DelimiterScanner {
+    /** Buffer kept while idle; also the first read's size. */
+    public static final int IDLE_BUFFER = 2048;
+    private static final byte[] NONE = new byte[0];
+
+    private final InputStream in;
+    private final byte[] delimiter;
+    private final int readSize;
+    private final int maxMessageSize;
+    private final int idleBuffer;
+    private byte[] buf = NONE;
+    /** Pending bytes are buf[start, end). */
+    private int start;
+    private int end;
+    /** Where the delimiter search resumes; everything before it is known not to start a delimiter. */
+    private int searchFrom;
+    private boolean eof;
+    private long bytesRead;
+
+    /**
+     * @param readSize       the most bytes one read asks for ({@code read_buf_size})
+     * @param maxMessageSize the longest message (delimiter included) accepted before {@link MessageTooLargeException}
+     */
+    public DelimiterScanner(InputStream in, byte[] delimiter, int readSize, int maxMessageSize) {
+        if (delimiter.length == 0) {
+            throw new IllegalArgumentException("delimiter must not be empty");
+        }
+        if (readSize < 1 || maxMessageSize < delimiter.length) {
+            throw new IllegalArgumentException("read size must be positive and the message cap at least the delimiter");
+        }
+        this.in = in;
+        this.delimiter = delimiter.clone();
+        this.readSize = readSize;
+        this.maxMessageSize = maxMessageSize;
+        this.idleBuffer = Math.min(IDLE_BUFFER, readSize);
+    }
+
+    /**
+     * The next message, delimiter included. At end of stream, bytes left without a delimiter come as one last message;
+     * after that, {@code null}.
+     *
+     * @throws MessageTooLargeException when {@code maxMessageSize} bytes arrived without a delimiter
+     */
+    public byte[] next() throws IOException {
+        while (true) {
+            int at = indexOfDelimiter();
+            if (at >= 0) {
+                return take(at + delimiter.length);
+            }
+            searchFrom = Math.max(start, end - delimiter.length + 1);
+            if (eof) {
+                return start < end ? take(end) : null;
+            }
+            if (end - start >= maxMessageSize) {
+                throw new MessageTooLargeException(end - start, maxMessageSize);
+            }
+            fill();
+        }
+    }
+
+    /** Bytes read from the stream so far. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Capacity of the buffer held now (for tests and memory accounting). */
+    public int bufferCapacity() {
+        return buf.length;
+    }
+
+    private int indexOfDelimiter() {
+        byte first = delimiter[0];
+        int last = end - delimiter.length;
+        outer:
+        for (int i = searchFrom; i <= last; i++) {
+            if (buf[i] != first) {
+                continue;
+            }
+            for (int k = 1; k < delimiter.length; k++) {
+                if (buf[i + k] != delimiter[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private byte[] take(int messageEnd) {
+        byte[] message = Arrays.copyOfRange(buf, start, messageEnd);
+        start = messageEnd;
+        searchFrom = start;
+        int pending = end - start;
+        if (pending == 0) {
+            start = 0;
+            end = 0;
+            searchFrom = 0;
+        }
+        if (buf.length > idleBuffer && pending <= idleBuffer / 2) {
+            // the long message is gone: keep what is pending in a small buffer and give the big one back
+            byte[] small = new byte[idleBuffer];
+            System.arraycopy(buf, start, small, 0, pending);
+            buf = small;
+            start = 0;
+            end = pending;
+            searchFrom = 0;
+        }
+        return message;
+    }
+
+    private void fill() throws IOException {
+        makeRoom();
+        int room = Math.min(readSize, buf.length - end);
+        // never read past the cap by more than the delimiter: the excess could not be used anyway
+        room = (int) Math.min(room, (long) maxMessageSize - (end - start) + delimiter.length);
+        int n = in.read(buf, end, Math.max(1, room));
+        if (n < 0) {
+            eof = true;
+            return;
+        }
+        end += n;
+        bytesRead += n;
+    }
+
+    private void makeRoom() {
+        if (buf.length == 0) {
+            buf = new byte[idleBuffer];
+            return;
+        }
+        if (end < buf.length) {
+            return;
+        }
+        int pending = end - start;
+        if (start > 0 && pending <= buf.length / 2) {
+            System.arraycopy(buf, start, buf, 0, pending); // slide pending bytes to the front instead of growing
+        } else {
+            long wanted = Math.max((long) buf.length * 2, (long) pending + Math.min(readSize, idleBuffer));
+            int capacity = (int) Math.min(wanted, (long) maxMessageSize + delimiter.length);
+            byte[] bigger = new byte[Math.max(capacity, pending + 1)];
+            System.arraycopy(buf, start, bigger, 0, pending);
+            buf = bigger;
+        }
+        searchFrom -= start;
+        start = 0;
+        end = pending;
+    }
+}

@@ -1,0 +1,10 @@
+package io.rrtcp.worker;
+
+/** What the TCP side needs from the workers: run an event, deliver a CLOSE event. {@link WorkerPool} is the real one. */
+public interface RequestExecutor {
+    /** Runs one event on a worker and returns its reply (the verb as context). */
+    Payload exec(Payload request) throws WorkerException;
+
+    /** Delivers a CLOSE event; the worker's answer, if it sends one, is dropped. */
+    void execClose(Payload closeEvent) throws WorkerException;
+}

@@ -1,0 +1,410 @@
+package io.rrtcp.worker;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import io.rrtcp.goridge.Frame;
+import io.rrtcp.goridge.FrameCodec;
+import io.rrtcp.log.Log;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One PHP worker process talking goridge over its stdin/stdout: started with a pid handshake, then one synchronous
+ * request/reply frame exchange per {@link #exec}. Its stderr goes to the log, line by line, prefixed with its pid.
+ */
+public final class WorkerProcess {
+    private static final Log LOG = Log.get("server");
+    private static final Log PHP = Log.get("php");
+    private static final byte[] STOP_PAYLOAD = "{\"stop\":true}".getBytes(StandardCharsets.US_ASCII);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final int STDERR_LINES_KEPT = 20;
+
+    private final Process process;
+    private final long pid;
+    private final WorkerSpec spec;
+    private final InputStream fromWorker;
+    private final OutputStream toWorker;
+    private final Instant created = Instant.now();
+    private final AtomicLong execs = new AtomicLong();
+    private final ReentrantLock exchange = new ReentrantLock();
+    private final ArrayDeque<String> recentStderr = new ArrayDeque<>();
+    private final AtomicBoolean retired = new AtomicBoolean();
+    private volatile WorkerState state = WorkerState.INACTIVE;
+
+    private WorkerProcess(Process process, WorkerSpec spec) {
+        this.process = process;
+        this.pid = process.pid();
+        this.spec = spec;
+        this.fromWorker = new BufferedInputStream(process.getInputStream(), 64 * 1024);
+        this.toWorker = process.getOutputStream();
+    }
+
+    /**
+     * Starts the worker and completes the pid handshake within {@code spec.startTimeout()}.
+     *
+     * @throws WorkerException of kind START_FAILED, with the worker's stderr in the message
+     */
+    public static WorkerProcess start(WorkerSpec spec) throws WorkerException {
+        Process process;
+        try {
+            process = processBuilder(spec).start();
+        } catch (IOException e) {
+            throw new WorkerException(WorkerException.Kind.START_FAILED, 0, false,
+                    "cannot start worker command " + spec.command() + " in " + spec.workdir() + ": " + e.getMessage(), e);
+        }
+        WorkerProcess worker = new WorkerProcess(process, spec);
+        worker.pumpStderr();
+        worker.handshake();
+        return worker;
+    }
+
+    private static ProcessBuilder processBuilder(WorkerSpec spec) {
+        List<String> argv = new ArrayList<>();
+        // Its own session, so that a terminal's Ctrl-C reaches rr-tcp only and workers are stopped in order.
+        // setsid execs in place here (a child of the JVM is no group leader), so the pid stays the worker's.
+        if (Files.isExecutable(SETSID)) {
+            argv.add(SETSID.toString());
+        }
+        argv.addAll(spec.command());
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.workdir().toFile());
+        builder.environment().putAll(spec.env());
+        return builder;
+    }
+
+    private void pumpStderr() {
+        Thread.ofVirtual().name("stderr-" + pid).start(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    remember(line);
+                    PHP.info("[" + pid + "] " + line, "pid", pid);
+                }
+            } catch (IOException e) {
+                LOG.debug("worker stderr closed", "pid", pid, "error", e.getMessage());
+            }
+        });
+    }
+
+    private void remember(String line) {
+        synchronized (recentStderr) {
+            if (recentStderr.size() == STDERR_LINES_KEPT) {
+                recentStderr.removeFirst();
+            }
+            recentStderr.addLast(line);
+        }
+    }
+
+    /** The last lines the worker wrote to stderr, for error messages. */
+    public String recentStderr() {
+        synchronized (recentStderr) {
+            return String.join("\n", recentStderr);
+        }
+    }
+
+    private void handshake() throws WorkerException {
+        ScheduledFuture<?> watchdog = Timers.schedule(spec.startTimeout(), process::destroyForcibly);
+        try {
+            byte[] hello = Json.object().add("pid", ProcessHandle.current().pid()).toString()
+                    .getBytes(StandardCharsets.US_ASCII);
+            send(FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON, hello)));
+            Frame reply = FrameCodec.read(fromWorker, 4096);
+            if (reply == null) {
+                throw startFailure("exited before answering the pid handshake", null);
+            }
+            checkPidReply(reply);
+            state = WorkerState.READY;
+        } catch (IOException e) {
+            String why = watchdog.isDone() && !watchdog.isCancelled()
+                    ? "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms"
+                    : "failed the pid handshake: " + e.getMessage();
+            throw startFailure(why, e);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private void checkPidReply(Frame reply) throws WorkerException {
+        if (!reply.has(Frame.CONTROL)) {
+            throw startFailure("unexpected response, header is missing, no CONTROL flag", null);
+        }
+        long reported;
+        try {
+            JsonValue value = Json.parse(new String(reply.payload(), StandardCharsets.UTF_8)).asObject().get("pid");
+            reported = value == null ? 0 : value.asLong();
+        } catch (RuntimeException e) {
+            throw startFailure("pid reply is not JSON with an integer pid: "
+                    + new String(reply.payload(), StandardCharsets.UTF_8), e);
+        }
+        if (reported <= 0) {
+            throw startFailure("pid should be greater than 0, got " + reported, null);
+        }
+        if (reported != pid) {
+            LOG.debug("worker reports another pid than the process it runs in", "pid", pid, "reported", reported);
+        }
+    }
+
+    private WorkerException startFailure(String why, Throwable cause) {
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(1));
+        String stderr = recentStderr();
+        String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
+        String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())
+                + (stderr.isEmpty() ? "" : "; its stderr:\n" + stderr);
+        return new WorkerException(WorkerException.Kind.START_FAILED, pid, false, message, cause);
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public long numExecs() {
+        return execs.get();
+    }
+
+    public WorkerState state() {
+        return state;
+    }
+
+    void setState(WorkerState next) {
+        state = next;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Marks the worker as leaving the pool; true only for the first caller, so one replacement is made. */
+    boolean retire() {
+        return retired.compareAndSet(false, true);
+    }
+
+    boolean isRetired() {
+        return retired.get();
+    }
+
+    /** Runs {@code action} once the process has exited, with its exit code. */
+    void onExit(Consumer<Integer> action) {
+        process.onExit().thenAccept(p -> action.accept(p.exitValue()));
+    }
+
+    public WorkerInfo info() {
+        return new WorkerInfo(pid, state, execs.get(), created);
+    }
+
+    /**
+     * Sends one request and returns the worker's reply.
+     *
+     * @throws WorkerException SOFT_JOB for an ERROR frame, STOP_REQUESTED when the worker asks to be replaced,
+     *                         STREAM_REFUSED for a streamed reply, BROKEN when the worker died or broke the protocol
+     *                         (it is killed then)
+     */
+    public Payload exec(Payload request) throws WorkerException {
+        exchange.lock();
+        try {
+            state = WorkerState.WORKING;
+            sendRequest(request);
+            Frame reply = receive(request);
+            return classify(reply);
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    /**
+     * Delivers a connection's CLOSE event. Workers may or may not answer it (the docs say they need not), so a pid
+     * control frame follows it: the worker is free again when its pid reply arrives, and at most one ordinary reply
+     * before that (the answer to CLOSE) is read and dropped. The frame stream stays in step either way.
+     */
+    public void execClose(Payload closeEvent) throws WorkerException {
+        exchange.lock();
+        try {
+            state = WorkerState.WORKING;
+            byte[] request = FrameCodec.encode(0, 0, new int[]{closeEvent.context().length},
+                    closeEvent.context(), closeEvent.body());
+            byte[] ping = FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON,
+                    ("{\"pid\":" + ProcessHandle.current().pid() + "}").getBytes(StandardCharsets.US_ASCII)));
+            byte[] both = Arrays.copyOf(request, request.length + ping.length);
+            System.arraycopy(ping, 0, both, request.length, ping.length);
+            execs.incrementAndGet();
+            try {
+                send(both);
+            } catch (IOException e) {
+                throw broken(false, "cannot write to the worker: " + e.getMessage(), e);
+            }
+            Frame first = receive(closeEvent);
+            if (!first.has(Frame.CONTROL)) {
+                Frame second = receive(closeEvent);
+                if (!second.has(Frame.CONTROL)) {
+                    throw broken(true, "sent two replies to one CLOSE event; expected at most one before the pid reply", null);
+                }
+            }
+            state = WorkerState.READY;
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    private void sendRequest(Payload request) throws WorkerException {
+        byte[] frame = FrameCodec.encode(0, 0, new int[]{request.context().length}, request.context(), request.body());
+        execs.incrementAndGet();
+        try {
+            send(frame);
+        } catch (IOException e) {
+            throw broken(false, "cannot write to the worker: " + e.getMessage(), e);
+        }
+    }
+
+    private void send(byte[] frame) throws IOException {
+        toWorker.write(frame);
+        toWorker.flush();
+    }
+
+    private Frame receive(Payload request) throws WorkerException {
+        Frame reply;
+        try {
+            reply = FrameCodec.read(fromWorker, spec.maxPayload());
+        } catch (IOException e) {
+            throw broken(true, e.getMessage(), e);
+        }
+        if (reply == null) {
+            throw broken(true, "closed its stdout (EOF) while a request was in flight", null);
+        }
+        return reply;
+    }
+
+    private Payload classify(Frame reply) throws WorkerException {
+        if (reply.has(Frame.ERROR)) {
+            state = WorkerState.READY;
+            throw new WorkerException(WorkerException.Kind.SOFT_JOB, pid, true,
+                    "worker " + pid + " answered with an error: " + new String(reply.payload(), StandardCharsets.UTF_8));
+        }
+        if (reply.options().length != 1) {
+            throw broken(true, "sent a reply with " + reply.options().length
+                    + " options; options length should be equal 1 (body offset)", null);
+        }
+        long split = Integer.toUnsignedLong(reply.options()[0]);
+        if (split > reply.payload().length) {
+            throw broken(true, "sent a reply whose context length " + split + " exceeds its payload of "
+                    + reply.payload().length + " bytes", null);
+        }
+        byte[] context = Arrays.copyOfRange(reply.payload(), 0, (int) split);
+        byte[] body = Arrays.copyOfRange(reply.payload(), (int) split, reply.payload().length);
+        if (reply.hasStream(Frame.STREAM)) {
+            drainStream();
+            state = WorkerState.READY;
+            throw new WorkerException(WorkerException.Kind.STREAM_REFUSED, pid, true,
+                    "worker " + pid + " answered with a stream; streaming is not supported");
+        }
+        if (body.length == 0 && Arrays.equals(context, STOP_PAYLOAD)) {
+            state = WorkerState.INVALID;
+            throw new WorkerException(WorkerException.Kind.STOP_REQUESTED, pid, true,
+                    "worker " + pid + " asked to be stopped");
+        }
+        state = WorkerState.READY;
+        return new Payload(context, body);
+    }
+
+    /** Reads and drops the rest of a streamed reply, answering PINGs, within destroy_timeout. */
+    private void drainStream() throws WorkerException {
+        ScheduledFuture<?> watchdog = Timers.schedule(spec.stopTimeout(), process::destroyForcibly);
+        try {
+            Frame chunk;
+            do {
+                chunk = FrameCodec.read(fromWorker, spec.maxPayload());
+                if (chunk == null) {
+                    throw broken(true, "closed its stdout (EOF) in the middle of a stream", null);
+                }
+                if (chunk.hasStream(Frame.PING)) {
+                    send(FrameCodec.encode(new Frame(0, Frame.PONG, new int[0], new byte[0])));
+                }
+            } while (chunk.hasStream(Frame.STREAM));
+        } catch (IOException e) {
+            throw broken(true, "failed while its stream was drained: " + e.getMessage(), e);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private WorkerException broken(boolean delivered, String why, Throwable cause) {
+        state = WorkerState.ERRORED;
+        process.destroyForcibly();
+        return new WorkerException(WorkerException.Kind.BROKEN, pid, delivered, "worker " + pid + " " + why, cause);
+    }
+
+    /**
+     * Graceful stop: the stop control frame, then up to {@code spec.stopTimeout()} for the process to exit, then SIGKILL.
+     * Whatever the worker still writes (a PHP TcpWorker answers the stop with a CLOSE frame) is read and dropped.
+     */
+    public void stop() {
+        state = WorkerState.STOPPING;
+        if (exchange.tryLock()) {
+            try {
+                send(FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON, STOP_PAYLOAD)));
+                state = WorkerState.STOPPED;
+            } catch (IOException e) {
+                LOG.debug("stop command not delivered", "pid", pid, "error", e.getMessage());
+            } finally {
+                exchange.unlock();
+            }
+            Thread.ofVirtual().name("drain-" + pid).start(this::drainStdout);
+        }
+        if (!awaitExit(spec.stopTimeout())) {
+            LOG.warn("worker doesn't respond on stop command, killing process", "pid", pid,
+                    "destroy_timeout", spec.stopTimeout());
+            kill();
+        }
+    }
+
+    private void drainStdout() {
+        try {
+            fromWorker.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the process is gone; nothing left to drain
+        }
+    }
+
+    /** SIGKILL. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Waits for the process to exit; true if it did. */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "worker " + pid + " (" + state.statusStr() + ")";
+    }
+}

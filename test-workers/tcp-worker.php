@@ -1,0 +1,167 @@
+<?php
+
+/**
+ * Scriptable TCP worker used by the rr-tcp integration tests.
+ *
+ * Environment:
+ *   GREETING=text       answer CONNECTED with WRITE text (literal \r \n escapes are interpreted); default CONTINUE
+ *   EVENT_LOG=path      append one JSON line per received event: {"pid","event","uuid","server","remote_addr","body_b64"}
+ *   NO_CLOSE_REPLY=1    never answer CLOSE events (worker following the official docs); default: answer CONTINUE
+ *   DELIM=text          delimiter stripped before matching commands (escapes interpreted); "\r\n" and "\n" always are
+ *   EXIT_AFTER=N        exit(0) after answering N DATA events
+ *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
+ *
+ * DATA commands (matched after stripping the delimiter; anything else is echoed back unchanged with WRITE):
+ *   bye → WRITECLOSE "goodbye\r\n"     close → CLOSE          fail → ERROR "tcp worker failed"
+ *   bogus → verb "BOGUS"               continue → CONTINUE    ctx → one-line JSON with the request context
+ *   pid → "<pid>\n"                    sleep N → wait N ms, "slept N\n"
+ *   die → exit(3) without answering    garbage → raw non-frame bytes on STDOUT, no reply
+ *   stderr TEXT → TEXT on stderr, "ok\n"                      stop → ask to be replaced (Worker::stop()), exit(0)
+ */
+
+declare(strict_types=1);
+
+require __DIR__ . '/lib/Goridge.php';
+
+use RrTcp\Worker\Request;
+use RrTcp\Worker\TcpWorker;
+
+use function RrTcp\Worker\unescape;
+
+if (getenv('CRASH_ON_START') === '1') {
+    fwrite(STDERR, "boom\n");
+    exit(1);
+}
+
+$greeting = getenv('GREETING');
+$eventLog = getenv('EVENT_LOG');
+$noCloseReply = getenv('NO_CLOSE_REPLY') === '1';
+$exitAfter = (int)(getenv('EXIT_AFTER') ?: 0);
+
+$delimiters = ["\r\n", "\n"];
+$delim = getenv('DELIM');
+if ($delim !== false && $delim !== '') {
+    array_unshift($delimiters, unescape($delim));
+}
+
+function logEvent(string $path, Request $request): void
+{
+    $line = json_encode([
+        'pid' => getmypid(),
+        'event' => $request->event,
+        'uuid' => $request->connectionUuid,
+        'server' => $request->server,
+        'remote_addr' => $request->remoteAddr,
+        'body_b64' => base64_encode($request->body),
+    ], JSON_UNESCAPED_SLASHES) . "\n";
+
+    $fh = fopen($path, 'a');
+    if ($fh === false) {
+        fwrite(STDERR, "tcp-worker: cannot open EVENT_LOG $path\n");
+
+        return;
+    }
+    flock($fh, LOCK_EX);
+    fwrite($fh, $line);
+    fflush($fh);
+    flock($fh, LOCK_UN);
+    fclose($fh);
+}
+
+/** The body with one trailing delimiter removed (for command matching only). */
+function stripDelimiter(string $body, array $delimiters): string
+{
+    foreach ($delimiters as $d) {
+        if (str_ends_with($body, $d)) {
+            return substr($body, 0, -strlen($d));
+        }
+    }
+
+    return $body;
+}
+
+function handleData(TcpWorker $worker, Request $request, string $command): void
+{
+    // "sleep N" and "stderr TEXT" carry an argument
+    [$name, $arg] = match (1) {
+        preg_match('/^sleep (\d+)$/', $command, $m) => ['sleep <ms>', $m[1]],
+        preg_match('/^stderr (.*)$/s', $command, $m) => ['stderr <text>', $m[1]],
+        default => [$command, ''],
+    };
+
+    match ($name) {
+        'bye' => $worker->respond("goodbye\r\n", TcpWorker::WRITECLOSE),
+        'close' => $worker->close(),
+        'fail' => $worker->error('tcp worker failed'),
+        'bogus' => $worker->respond('x', 'BOGUS'),
+        'continue' => $worker->read(),
+        'ctx' => $worker->respond(json_encode([
+            'remote_addr' => $request->remoteAddr,
+            'server' => $request->server,
+            'uuid' => $request->connectionUuid,
+            'event' => $request->event,
+            'body_b64' => base64_encode($request->body),
+            'pid' => getmypid(),
+        ], JSON_UNESCAPED_SLASHES) . "\n"),
+        'pid' => $worker->respond(getmypid() . "\n"),
+        'sleep <ms>' => sleepThenRespond($worker, (int)$arg),
+        'die' => exit(3),
+        'garbage' => $worker->getWorker()->getRelay()->writeRaw("this is not a frame at all!!\n"),
+        'stderr <text>' => stderrThenRespond($worker, $arg),
+        'stop' => stopAndExit($worker),
+        default => $worker->respond($request->body),
+    };
+}
+
+function sleepThenRespond(TcpWorker $worker, int $ms): void
+{
+    usleep($ms * 1000);
+    $worker->respond("slept $ms\n");
+}
+
+function stderrThenRespond(TcpWorker $worker, string $text): void
+{
+    fwrite(STDERR, "$text\n");
+    $worker->respond("ok\n");
+}
+
+function stopAndExit(TcpWorker $worker): never
+{
+    $worker->stop(); // the server replaces this worker and re-runs the request on another one
+    exit(0);
+}
+
+$worker = TcpWorker::create();
+$answered = 0;
+
+while ($request = $worker->waitRequest()) {
+    if ($eventLog !== false && $eventLog !== '') {
+        logEvent($eventLog, $request);
+    }
+
+    switch ($request->event) {
+        case TcpWorker::EVENT_CONNECTED:
+            if ($greeting !== false && $greeting !== '') {
+                $worker->respond(unescape($greeting));
+            } else {
+                $worker->read();
+            }
+            break;
+
+        case TcpWorker::EVENT_CLOSE:
+            if (!$noCloseReply) {
+                $worker->read();
+            }
+            break;
+
+        case TcpWorker::EVENT_DATA:
+            handleData($worker, $request, stripDelimiter($request->body, $delimiters));
+            if ($exitAfter > 0 && ++$answered >= $exitAfter) {
+                exit(0);
+            }
+            break;
+
+        default:
+            $worker->read();
+    }
+}
