@@ -9,6 +9,16 @@ import java.net.InetSocketAddress;
  * @param port 0..65535 (0 lets the OS choose)
  */
 public record ListenAddress(String host, int port) {
+    /**
+     * Parses a configured TCP address: {@code host:port}, {@code tcp://host:port}, {@code [v6]:port} or {@code :port}.
+     * The host is not resolved here.
+     *
+     * @throws IllegalArgumentException with upstream's wording, e.g. {@code address 127.0.0.1: missing port in address}
+     */
+    public static ListenAddress parse(String addr) {
+        return ListenAddressParser.parse(addr);
+    }
+
     /** The socket address to bind; resolves {@code host} (an empty host is the wildcard address). */
     public InetSocketAddress toSocketAddress() {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);

@@ -1,0 +1,323 @@
+package io.rrtcp.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Loads a RoadRunner-style {@code .rr.yaml} into an {@link RrConfig}: applies upstream's defaults, rejects unusable
+ * values with a {@link ConfigException} naming the key, and collects warnings for keys rr-tcp does not use.
+ */
+public final class ConfigLoader {
+    static final String DEFAULT_RPC_LISTEN = "tcp://127.0.0.1:6001";
+
+    private static final Set<String> SECTIONS =
+            Set.of("version", "server", "tcp", "rpc", "logs", "include", "envfile", "endure");
+    // Known to upstream and planned here: accepted without a warning, not validated yet.
+    private static final Set<String> LATER_CONNECTION_LIMITS =
+            Set.of("max_message_size", "idle_timeout", "read_timeout", "max_connections", "write_timeout");
+    private static final Set<String> SERVER_KEYS =
+            Set.of("command", "env", "relay", "relay_timeout", "on_init", "user", "group");
+    private static final Set<String> TCP_KEYS = union(Set.of("servers", "read_buf_size", "pool"), LATER_CONNECTION_LIMITS);
+    private static final Set<String> TCP_SERVER_KEYS = union(Set.of("addr", "delimiter", "read_buf_size"), LATER_CONNECTION_LIMITS);
+    private static final Set<String> POOL_KEYS = Set.of("num_workers", "max_jobs", "allocate_timeout", "destroy_timeout",
+            "command", "max_queue_size", "reset_timeout", "stream_timeout", "debug", "supervisor", "dynamic_allocator");
+    private static final Set<String> RPC_KEYS = Set.of("listen");
+
+    private static final Pattern SERVER_NAME = Pattern.compile("^[a-z0-9._-]+$");
+    private static final byte[] DEFAULT_DELIMITER = "\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int MEGABYTE = 1_048_576;
+    private static final int MAX_READ_BUF_MEGABYTES = 100;
+    private static final int MAX_WORKERS = 500;
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Reads and validates {@code file}.
+     *
+     * @throws ConfigException when the file cannot be read, is not YAML, or holds an unusable value
+     */
+    public static RrConfig load(Path file) {
+        String yaml;
+        try {
+            yaml = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file, "", "cannot read config file: " + reason(e));
+        }
+        return parse(yaml, file);
+    }
+
+    /**
+     * Validates YAML text; {@code file} is only used in messages and as {@link RrConfig#file()}.
+     *
+     * @throws ConfigException when the text is not YAML or holds an unusable value
+     */
+    public static RrConfig parse(String yaml, Path file) {
+        List<String> warnings = new ArrayList<>();
+        Node root = Node.root(YamlReader.read(yaml, file), file, warnings);
+        if (!root.isAbsent() && !root.isMap()) {
+            throw root.error("the file must be a map of sections (version, server, tcp, ...), got " + root.shown());
+        }
+        String version = version(root.get("version"));
+        root.entries().forEach((name, section) -> {
+            if (!SECTIONS.contains(name)) {
+                section.warn("section is not used by rr-tcp (ignored)");
+            }
+        });
+        ServerConfig server = server(root.get("server"));
+        TcpConfig tcp = tcp(root.get("tcp"));
+        Optional<RpcConfig> rpc = rpc(root.get("rpc"));
+        return new RrConfig(file, version, server, tcp, rpc, warnings);
+    }
+
+    private static String version(Node node) {
+        if (node.isAbsent()) {
+            throw node.error("rr configuration file should contain a version e.g: version: 3");
+        }
+        if (!(node.value() instanceof String version)) {
+            throw node.error("version should be a string: `version: \"3\"`, actual type is: " + node.typeName());
+        }
+        if (version.equals("2.7")) {
+            node.warn("\"2.7\" is the old RoadRunner 2.7 format; please upgrade the file to version: \"3\"");
+        }
+        return version;
+    }
+
+    private static ServerConfig server(Node server) {
+        server.warnUnknownKeys(SERVER_KEYS);
+        Node commandNode = server.get("command");
+        List<String> command = command(commandNode);
+        if (command.isEmpty()) {
+            throw commandNode.error("command should not be empty");
+        }
+        return new ServerConfig(command, env(server.get("env")));
+    }
+
+    /** A command as argv: a string split like a shell would, or a list used as is; empty when absent or blank. */
+    private static List<String> command(Node node) {
+        if (node.isAbsent()) {
+            return List.of();
+        }
+        List<String> argv;
+        if (node.isList()) {
+            argv = node.items().stream().map(ConfigLoader::argument).toList();
+        } else if (node.isScalar()) {
+            try {
+                argv = ShellWords.split(node.scalarText());
+            } catch (IllegalArgumentException e) {
+                throw node.error(e.getMessage());
+            }
+        } else {
+            throw node.error("must be a string or a list of strings, got " + node.shown());
+        }
+        // An empty program name cannot be started; treat it like no command at all.
+        return argv.isEmpty() || argv.getFirst().isBlank() ? List.of() : argv;
+    }
+
+    private static String argument(Node item) {
+        if (!item.isScalar()) {
+            throw item.error("must be a string, got " + item.shown());
+        }
+        return item.scalarText();
+    }
+
+    /** {@code server.env} as a map, or as a list of maps merged in order (upstream accepts both). */
+    private static Map<String, String> env(Node node) {
+        Map<String, String> env = new LinkedHashMap<>();
+        List<Node> maps = node.isList() ? node.items() : List.of(node);
+        for (Node map : maps) {
+            if (!map.isAbsent() && !map.isMap()) {
+                throw map.error("must be a map of NAME: value, or a list of such maps, got " + map.shown());
+            }
+            map.upperCaseEntries().forEach((name, value) -> env.put(name, envValue(value)));
+        }
+        return env;
+    }
+
+    private static String envValue(Node value) {
+        if (value.isAbsent()) {
+            return "";
+        }
+        if (!value.isScalar()) {
+            throw value.error("must be a string, got " + value.shown());
+        }
+        return value.scalarText();
+    }
+
+    private static TcpConfig tcp(Node tcp) {
+        tcp.warnUnknownKeys(TCP_KEYS);
+        int readBufSize = readBufSize(tcp.get("read_buf_size"), MEGABYTE);
+        Node serversNode = tcp.get("servers");
+        Map<String, Node> entries = serversNode.entries();
+        if (entries.isEmpty()) {
+            throw serversNode.error("no servers registered");
+        }
+        Map<String, TcpServerConfig> servers = new LinkedHashMap<>();
+        entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize)));
+        return new TcpConfig(servers, readBufSize, pool(tcp.get("pool")));
+    }
+
+    private static TcpServerConfig tcpServer(String name, Node server, int defaultReadBufSize) {
+        if (!SERVER_NAME.matcher(name).matches()) {
+            throw server.error("server name must consist of letters, digits, '.', '_' and '-', got \"" + name + "\"");
+        }
+        server.warnUnknownKeys(TCP_SERVER_KEYS);
+        return new TcpServerConfig(name, address(name, server.get("addr")), delimiter(server.get("delimiter")),
+                readBufSize(server.get("read_buf_size"), defaultReadBufSize));
+    }
+
+    private static ListenAddress address(String serverName, Node node) {
+        if (node.isAbsent() || "".equals(node.value())) {
+            throw node.error("empty address for the server: " + serverName);
+        }
+        if (!(node.value() instanceof String addr)) {
+            throw node.error("must be a string like 127.0.0.1:7777, got " + node.shown());
+        }
+        try {
+            return ListenAddress.parse(addr);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
+    }
+
+    private static byte[] delimiter(Node node) {
+        if (node.isAbsent()) {
+            return DEFAULT_DELIMITER;
+        }
+        if (!(node.value() instanceof String delimiter)) {
+            throw node.error("delimiter must be a string, e.g. \"\\r\\n\", got " + node.shown());
+        }
+        if (delimiter.isEmpty()) {
+            // Upstream falls back to CRLF; an explicit empty value is more likely a mistake than a wish for CRLF.
+            throw node.error("delimiter must not be empty (leave the key out for the default \"\\r\\n\")");
+        }
+        return delimiter.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code read_buf_size} in bytes; absent or 0 means {@code inherited} (upstream: 0 ⇒ 1 MB). */
+    private static int readBufSize(Node node, int inherited) {
+        if (node.isAbsent()) {
+            return inherited;
+        }
+        Long megabytes = node.weakInteger();
+        if (megabytes == null || megabytes < 0 || megabytes > MAX_READ_BUF_MEGABYTES) {
+            throw node.error("must be an integer number of megabytes from 1 to " + MAX_READ_BUF_MEGABYTES
+                    + ", got " + node.shown());
+        }
+        return megabytes == 0 ? inherited : Math.toIntExact(megabytes * MEGABYTE);
+    }
+
+    private static PoolConfig pool(Node pool) {
+        pool.warnUnknownKeys(POOL_KEYS);
+        List<String> command = command(pool.get("command"));
+        return new PoolConfig(numWorkers(pool.get("num_workers")), maxJobs(pool.get("max_jobs")),
+                timeout(pool.get("allocate_timeout")), timeout(pool.get("destroy_timeout")),
+                command.isEmpty() ? Optional.empty() : Optional.of(command));
+    }
+
+    private static int numWorkers(Node node) {
+        Long workers = node.isAbsent() ? Long.valueOf(0) : node.weakInteger();
+        if (workers == null || workers < 0) {
+            throw node.error("must be an integer from 0 (one per CPU) to " + MAX_WORKERS + ", got " + node.shown());
+        }
+        if (workers > MAX_WORKERS) {
+            throw node.error("number of workers can't be more than " + MAX_WORKERS + ", got " + workers);
+        }
+        return workers == 0 ? Runtime.getRuntime().availableProcessors() : workers.intValue();
+    }
+
+    private static long maxJobs(Node node) {
+        Long jobs = node.isAbsent() ? Long.valueOf(0) : node.weakInteger();
+        if (jobs == null || jobs < 0) {
+            throw node.error("must be an integer >= 0 (0 = unlimited), got " + node.shown());
+        }
+        return jobs;
+    }
+
+    /** A pool timeout; absent or zero means 60s as upstream. */
+    private static Duration timeout(Node node) {
+        Duration timeout = duration(node);
+        return timeout.isZero() ? PoolConfig.DEFAULT_TIMEOUT : timeout;
+    }
+
+    /** A Go duration string, or a bare integer meaning nanoseconds (upstream quirk P5, kept but warned about). */
+    private static Duration duration(Node node) {
+        if (node.isAbsent()) {
+            return Duration.ZERO;
+        }
+        if (node.value() instanceof String text) {
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw node.error(e.getMessage());
+            }
+        }
+        Long nanos = node.value() instanceof Number ? node.weakInteger() : null;
+        if (nanos == null) {
+            throw node.error("must be a duration like 500ms, 60s or 1h30m, got " + node.shown());
+        }
+        if (nanos < 0) {
+            throw node.error("must not be negative, got " + nanos);
+        }
+        if (nanos > 0) {
+            node.warn("bare number " + nanos + " is " + nanos + " nanoseconds; write " + nanos
+                    + "s if you meant seconds");
+        }
+        return Duration.ofNanos(nanos);
+    }
+
+    /** The rpc section; present (even empty) enables RPC. Only tcp:// and unix:// DSNs can be dialled. */
+    private static Optional<RpcConfig> rpc(Node rpc) {
+        if (!rpc.isWritten()) {
+            return Optional.empty();
+        }
+        rpc.warnUnknownKeys(RPC_KEYS);
+        Node listen = rpc.get("listen");
+        if (listen.isAbsent() || "".equals(listen.value())) {
+            return Optional.of(new RpcConfig(DEFAULT_RPC_LISTEN));
+        }
+        if (!(listen.value() instanceof String dsn)) {
+            throw listen.error("must be a string like " + DEFAULT_RPC_LISTEN + ", got " + listen.shown());
+        }
+        String[] parts = dsn.split("://", -1);
+        boolean known = parts.length == 2 && (parts[0].equals("tcp") || parts[0].equals("unix")) && !parts[1].isEmpty();
+        if (!known) {
+            throw listen.error("invalid socket DSN (tcp://:6001, unix://file.sock), got " + listen.shown());
+        }
+        if (parts[0].equals("tcp")) {
+            try {
+                ListenAddress.parse(parts[1]);
+            } catch (IllegalArgumentException e) {
+                throw listen.error(e.getMessage());
+            }
+        }
+        return Optional.of(new RpcConfig(dsn));
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException ignored -> "no such file";
+            case AccessDeniedException ignored -> "permission denied";
+            case CharacterCodingException ignored -> "not valid UTF-8 text";
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        return Set.copyOf(Stream.concat(a.stream(), b.stream()).toList());
+    }
+}

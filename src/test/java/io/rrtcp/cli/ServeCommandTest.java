@@ -1,0 +1,177 @@
+package io.rrtcp.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code rr-tcp serve} as a user meets it: exit codes and messages, and a real process stopped by SIGTERM. */
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ServeCommandTest {
+    private static final Path WORKER = Path.of("test-workers/tcp-worker.php").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path config(String yaml) throws IOException {
+        Path file = dir.resolve(".rr.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static String serverSection(String addr) {
+        return "version: '3'\nserver:\n  command: \"php " + WORKER + "\"\ntcp:\n  servers:\n    main:\n      addr: " + addr
+                + "\n  pool:\n    num_workers: 1\n";
+    }
+
+    private void assertBadConfig(Run run, Path file, String... parts) {
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().contains(file.toString()), "names the file: " + run.err());
+        for (String part : parts) {
+            assertTrue(run.err().contains(part), "says '" + part + "': " + run.err());
+        }
+        assertFalse(run.err().contains("\tat io.rrtcp"), "no stack trace without --debug: " + run.err());
+    }
+
+    @Test
+    void noServersIsABadConfig() throws IOException {
+        Path file = config("version: '3'\nserver:\n  command: php w.php\ntcp:\n  servers: {}\n");
+        assertBadConfig(run("serve", "-c", file.toString()), file, "tcp.servers", "no servers registered");
+    }
+
+    @Test
+    void emptyAddressIsABadConfig() throws IOException {
+        Path file = config("version: '3'\nserver:\n  command: php w.php\ntcp:\n  servers:\n    server_without_addr:\n"
+                + "      delimiter: \"\\n\"\n");
+        assertBadConfig(run("serve", "-c", file.toString()), file, "tcp.servers.server_without_addr.addr",
+                "empty address for the server: server_without_addr");
+    }
+
+    @Test
+    void badDurationIsABadConfig() throws IOException {
+        Path file = config(serverSection("127.0.0.1:0") + "    allocate_timeout: 10x\n");
+        assertBadConfig(run("serve", "-c", file.toString()), file, "tcp.pool.allocate_timeout", "10x");
+    }
+
+    @Test
+    void missingConfigFileIsReported() {
+        Path file = dir.resolve("nope.yaml");
+        assertBadConfig(run("serve", "-c", file.toString()), file);
+    }
+
+    @Test
+    void aPortInUseFailsServeAtStartNamingTheAddress() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String addr = "127.0.0.1:" + taken.getLocalPort();
+            Path file = config(serverSection(addr));
+            Run run = run("serve", "-c", file.toString());
+            assertEquals(1, run.code(), run.err());
+            assertTrue(run.err().contains("cannot listen on " + addr), run.err());
+        }
+    }
+
+    @Test
+    void aWorkerThatCannotStartFailsServeWithItsStderr() throws IOException {
+        Path file = config(serverSection("127.0.0.1:0").replace("tcp:\n", "  env:\n    CRASH_ON_START: \"1\"\ntcp:\n"));
+        Run run = run("serve", "-c", file.toString());
+        assertEquals(1, run.code(), run.err());
+        assertTrue(run.err().contains("boom"), run.err());
+    }
+
+    @Test
+    void versionAndHelp() {
+        Run version = run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("rr-tcp version "), version.out());
+        Run help = run("serve", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--config"), help.out());
+    }
+
+    @Test
+    void sigtermClosesConnectionsDeliversCloseStopsEveryWorkerAndExitsZero() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path events = dir.resolve("events.jsonl");
+        Path file = config(serverSection("127.0.0.1:" + port).replace("tcp:\n",
+                "  env:\n    EVENT_LOG: \"" + events + "\"\ntcp:\n").replace("num_workers: 1", "num_workers: 3"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "-c", file.toString()).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (output) {
+                        output.add(line);
+                    }
+                    if (line.contains("rr-tcp started")) {
+                        started.complete(null);
+                    }
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+            started.complete(null);
+        });
+        try {
+            started.get(30, TimeUnit.SECONDS);
+            List<ProcessHandle> workers = serve.descendants().toList();
+            assertEquals(3, workers.size(), "3 php workers under the server: " + output);
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                client.setSoTimeout(20_000);
+                client.getOutputStream().write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] answer = client.getInputStream().readNBytes(4);
+                assertEquals("hi\r\n", new String(answer, StandardCharsets.US_ASCII));
+                serve.destroy(); // SIGTERM
+                assertEquals(-1, client.getInputStream().read(), "the server closed the connection");
+            }
+            assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve exits after SIGTERM");
+            assertEquals(0, serve.exitValue(), String.join("\n", output));
+            for (ProcessHandle w : workers) {
+                w.onExit().get(5, TimeUnit.SECONDS);
+                assertFalse(w.isAlive(), "worker " + w.pid() + " outlived the server");
+            }
+            String log = Files.readString(events);
+            assertTrue(log.contains("\"event\":\"CLOSE\""), "the open connection's CLOSE was delivered: " + log);
+        } finally {
+            serve.destroyForcibly();
+            serve.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+}

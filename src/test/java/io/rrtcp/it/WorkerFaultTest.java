@@ -1,0 +1,171 @@
+package io.rrtcp.it;
+
+import io.rrtcp.worker.WorkerException;
+import io.rrtcp.worker.WorkerInfo;
+import io.rrtcp.worker.WorkerState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Workers that fail in every way the core must survive: the failing client is closed, everyone else goes on. */
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class WorkerFaultTest {
+    @TempDir
+    Path dir;
+    private TestServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private List<Long> awaitPoolOf(int n, Set<Long> without) throws Exception {
+        return Await.until(server::workerPids, pids -> pids.size() == n && pids.stream().noneMatch(without::contains)
+                        && server.server().pool().workers().stream().allMatch(w -> w.state() == WorkerState.READY),
+                Duration.ofSeconds(20), "pool back at " + n + " ready workers");
+    }
+
+    @Test
+    void anErrorFrameClosesThatClientOnlyAndKeepsTheWorker() throws Exception {
+        server = TestServer.in(dir).start();
+        List<Long> before = server.workerPids();
+        try (Client bad = server.connect("main"); Client good = server.connect("main")) {
+            assertEquals("pong\r\n", bad.ask("pong\r\n"));
+            bad.send("fail\r\n");
+            assertEquals("", bad.readToEof(), "nothing is written for a failed event");
+            assertEquals("still here\r\n", good.ask("still here\r\n"));
+            assertEquals(List.of("CONNECTED", "DATA", "DATA", "CLOSE"), server.eventNamesAfterClose(server.uuidOf(bad)));
+        }
+        assertEquals(before, server.workerPids(), "an error frame does not cost the worker its life");
+    }
+
+    @Test
+    void aWorkerKilledMidRequestClosesItsClientAndIsReplaced() throws Exception {
+        server = TestServer.in(dir).start();
+        try (LogCapture log = new LogCapture(); Client victim = server.connect("main"); Client other = server.connect("main")) {
+            assertEquals("a\r\n", victim.ask("a\r\n"));
+            assertEquals("b\r\n", other.ask("b\r\n")); // both connected: the sleep below is the only request in flight
+            victim.send("sleep 5000\r\n");
+            WorkerInfo busy = Await.until(() -> server.server().pool().workers(),
+                    ws -> ws.stream().anyMatch(w -> w.state() == WorkerState.WORKING), Duration.ofSeconds(10),
+                    "a working worker").stream().filter(w -> w.state() == WorkerState.WORKING).findFirst().orElseThrow();
+            ProcessHandle.of(busy.pid()).orElseThrow().destroyForcibly();
+            assertEquals("", victim.readToEof(), "its client is closed");
+            log.await(Duration.ofSeconds(10), "worker killed and replaced", "pid=" + busy.pid());
+            awaitPoolOf(2, Set.of(busy.pid()));
+            assertEquals("unaffected\r\n", other.ask("unaffected\r\n"));
+            try (Client fresh = server.connect("main")) {
+                assertEquals("new\r\n", fresh.ask("new\r\n"));
+            }
+            assertEquals(List.of("CONNECTED", "DATA", "DATA", "CLOSE"), server.eventNamesAfterClose(server.uuidOf(victim)),
+                    "the CLOSE event still reaches a (new) worker");
+        }
+    }
+
+    @Test
+    void aWorkerKilledWhileIdleCostsNoRequest() throws Exception {
+        server = TestServer.in(dir).workers(1).start();
+        long pid = server.workerPids().get(0);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        try (Client client = server.connect("main")) {
+            assertEquals("served\r\n", client.ask("served\r\n"));
+        }
+        awaitPoolOf(1, Set.of(pid));
+    }
+
+    @Test
+    void garbageOnStdoutGetsTheWorkerKilledWithItsPidAndTheReasonLogged() throws Exception {
+        server = TestServer.in(dir).workers(1).start();
+        long pid = server.workerPids().get(0);
+        try (LogCapture log = new LogCapture(); Client client = server.connect("main")) {
+            client.send("garbage\r\n");
+            assertEquals("", client.readToEof());
+            String line = log.await(Duration.ofSeconds(10), "pid=" + pid, "invalid frame");
+            assertTrue(line.contains("this is not a frame"), line);
+            awaitPoolOf(1, Set.of(pid));
+            try (Client next = server.connect("main")) {
+                assertEquals("ok\r\n", next.ask("ok\r\n"));
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatCrashesAtStartFailsStartupWithItsStderr() {
+        WorkerException e = assertThrows(WorkerException.class,
+                () -> TestServer.in(dir).env("CRASH_ON_START", "1").start());
+        assertEquals(WorkerException.Kind.START_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("boom"), e.getMessage());
+        assertTrue(e.getMessage().contains("exit code 1"), e.getMessage());
+    }
+
+    @Test
+    void allBusyARequestWaitsAllocateTimeoutThenItsConnectionIsClosed() throws Exception {
+        server = TestServer.in(dir).workers(1).pool("allocate_timeout: 300ms").start();
+        try (LogCapture log = new LogCapture(); Client busy = server.connect("main")) {
+            assertEquals("warm\r\n", busy.ask("warm\r\n"));
+            busy.send("sleep 3000\r\n");
+            Await.until(() -> server.server().pool().workers(),
+                    ws -> ws.get(0).state() == WorkerState.WORKING, Duration.ofSeconds(5), "the worker busy");
+            try (Client waiting = server.connect("main")) {
+                long start = System.nanoTime();
+                assertEquals("", waiting.readToEof());
+                long waitedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(waitedMs >= 250, "closed after " + waitedMs + " ms, before allocate_timeout");
+            }
+            log.await(Duration.ofSeconds(5), "no free worker within allocate_timeout=300ms");
+            assertEquals("slept 3000\n", busy.readLine(), "the busy request itself completes");
+        }
+    }
+
+    @Test
+    void afterMaxJobsAWorkerIsReplacedAndNoRequestIsLost() throws Exception {
+        server = TestServer.in(dir).workers(1).pool("max_jobs: 4").start();
+        long first = server.workerPids().get(0);
+        Set<String> pids = new HashSet<>();
+        try (Client client = server.connect("main")) {
+            for (int i = 0; i < 12; i++) {
+                pids.add(client.ask("pid\r\n").trim());
+            }
+        }
+        assertTrue(pids.size() >= 3, "12 requests at max_jobs 4 need several workers: " + pids);
+        awaitPoolOf(1, Set.of(first));
+        assertFalse(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "the old worker has exited");
+    }
+
+    @Test
+    void manyConcurrentClientsOverFewWorkersAllGetTheirOwnAnswers() throws Exception {
+        server = TestServer.in(dir).workers(2).start();
+        List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
+        for (int c = 0; c < 50; c++) {
+            int id = c;
+            all.add(CompletableFuture.runAsync(() -> {
+                try (Client client = server.connect("main")) {
+                    for (int i = 0; i < 20; i++) {
+                        String m = "c" + id + "-" + i + "\r\n";
+                        assertEquals(m, client.ask(m));
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+        server.awaitEvents(ev -> ev.stream().filter(e -> e.event().equals("CLOSE")).count() == 50, Duration.ofSeconds(20));
+    }
+}
