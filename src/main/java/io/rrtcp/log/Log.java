@@ -1,6 +1,8 @@
 package io.rrtcp.log;
 
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -69,7 +71,7 @@ public final class Log {
                 .append(component).append('\t')
                 .append(message);
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            line.append(' ').append(keyValues[i]).append('=').append(quote(String.valueOf(keyValues[i + 1])));
+            line.append(' ').append(keyValues[i]).append('=').append(quote(text(keyValues[i + 1])));
         }
         OUTPUT_LOCK.lock();
         try {
@@ -77,6 +79,18 @@ public final class Log {
         } finally {
             OUTPUT_LOCK.unlock();
         }
+    }
+
+    /** Durations as 60s / 500ms, socket addresses as host:port; everything else as its string. */
+    private static String text(Object value) {
+        if (value instanceof Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+        if (value instanceof InetSocketAddress a) {
+            String host = a.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+        return String.valueOf(value);
     }
 
     private static String quote(String value) {
