@@ -26,13 +26,10 @@ public final class ConfigLoader {
 
     private static final Set<String> SECTIONS =
             Set.of("version", "server", "tcp", "rpc", "logs", "include", "envfile", "endure");
-    // Known to upstream and planned here: accepted without a warning, not validated yet.
-    private static final Set<String> LATER_CONNECTION_LIMITS =
-            Set.of("max_message_size", "idle_timeout", "read_timeout", "max_connections", "write_timeout");
     private static final Set<String> SERVER_KEYS =
             Set.of("command", "env", "relay", "relay_timeout", "on_init", "user", "group");
-    private static final Set<String> TCP_KEYS = union(Set.of("servers", "read_buf_size", "pool"), LATER_CONNECTION_LIMITS);
-    private static final Set<String> TCP_SERVER_KEYS = union(Set.of("addr", "delimiter", "read_buf_size"), LATER_CONNECTION_LIMITS);
+    private static final Set<String> TCP_KEYS = union(Set.of("servers", "read_buf_size", "pool"), ConnectionLimitsReader.KEYS);
+    private static final Set<String> TCP_SERVER_KEYS = union(Set.of("addr", "delimiter", "read_buf_size"), ConnectionLimitsReader.KEYS);
     private static final Set<String> POOL_KEYS = Set.of("num_workers", "max_jobs", "allocate_timeout", "destroy_timeout",
             "command", "max_queue_size", "reset_timeout", "stream_timeout", "debug", "supervisor", "dynamic_allocator");
     private static final Set<String> RPC_KEYS = Set.of("listen");
@@ -166,18 +163,21 @@ public final class ConfigLoader {
         if (entries.isEmpty()) {
             throw serversNode.error("no servers registered");
         }
+        ConnectionLimits limits = ConnectionLimitsReader.read(tcp, ConnectionLimits.DEFAULTS);
         Map<String, TcpServerConfig> servers = new LinkedHashMap<>();
-        entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize)));
+        entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize, limits)));
         return new TcpConfig(servers, readBufSize, pool(tcp.get("pool")));
     }
 
-    private static TcpServerConfig tcpServer(String name, Node server, int defaultReadBufSize) {
+    private static TcpServerConfig tcpServer(String name, Node server, int defaultReadBufSize,
+                                             ConnectionLimits defaultLimits) {
         if (!SERVER_NAME.matcher(name).matches()) {
             throw server.error("server name must consist of letters, digits, '.', '_' and '-', got \"" + name + "\"");
         }
         server.warnUnknownKeys(TCP_SERVER_KEYS);
         return new TcpServerConfig(name, address(name, server.get("addr")), delimiter(server.get("delimiter")),
-                readBufSize(server.get("read_buf_size"), defaultReadBufSize));
+                readBufSize(server.get("read_buf_size"), defaultReadBufSize),
+                ConnectionLimitsReader.read(server, defaultLimits));
     }
 
     private static ListenAddress address(String serverName, Node node) {
@@ -255,7 +255,7 @@ public final class ConfigLoader {
     }
 
     /** A Go duration string, or a bare integer meaning nanoseconds (upstream quirk P5, kept but warned about). */
-    private static Duration duration(Node node) {
+    static Duration duration(Node node) {
         if (node.isAbsent()) {
             return Duration.ZERO;
         }

@@ -9,10 +9,17 @@ import java.nio.charset.StandardCharsets;
  * @param addr        where to listen
  * @param delimiter   message delimiter bytes, never empty (default {@code "\r\n"})
  * @param readBufSize read size in bytes for this server (its own {@code read_buf_size}, else the section's)
+ * @param limits      its connection limits (its own keys, else the {@code tcp} section's, else the defaults)
  */
-public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize) {
+public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
+                              ConnectionLimits limits) {
     public TcpServerConfig {
         delimiter = delimiter.clone();
+    }
+
+    /** A server with the default limits. */
+    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize) {
+        this(name, addr, delimiter, readBufSize, ConnectionLimits.DEFAULTS);
     }
 
     @Override
@@ -24,6 +31,6 @@ public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter,
     public String toString() {
         return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter="
                 + new String(delimiter, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n")
-                + ", readBufSize=" + readBufSize + "]";
+                + ", readBufSize=" + readBufSize + ", limits=" + limits + "]";
     }
 }

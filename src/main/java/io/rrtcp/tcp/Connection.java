@@ -3,6 +3,7 @@ package io.rrtcp.tcp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,10 +22,14 @@ public final class Connection {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    private final long writeTimeoutNanos;
+    /** System.nanoTime() by which the write in progress must end; 0 while none is in progress. */
+    private volatile long writeDeadline;
     private volatile String closedBy;
 
-    Connection(Socket socket, String uuid, String server, String remoteAddr) throws IOException {
+    Connection(Socket socket, String uuid, String server, String remoteAddr, Duration writeTimeout) throws IOException {
         this.socket = socket;
+        this.writeTimeoutNanos = writeTimeout.toNanos();
         this.out = socket.getOutputStream();
         this.uuid = uuid;
         this.server = server;
@@ -70,11 +75,25 @@ public final class Connection {
         }
         writeLock.lock();
         try {
+            if (writeTimeoutNanos > 0) {
+                writeDeadline = System.nanoTime() + writeTimeoutNanos;
+            }
             out.write(data);
             bytesOut.addAndGet(data.length);
         } finally {
+            writeDeadline = 0;
             writeLock.unlock();
         }
+    }
+
+    /** True when a write has been blocked past {@code write_timeout} (the client does not read). */
+    boolean writeOverdue(long now) {
+        long deadline = writeDeadline;
+        return deadline != 0 && now - deadline > 0;
+    }
+
+    Duration writeTimeout() {
+        return Duration.ofNanos(writeTimeoutNanos);
     }
 
     /**

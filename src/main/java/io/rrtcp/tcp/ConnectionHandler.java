@@ -8,6 +8,7 @@ import io.rrtcp.worker.WorkerException;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.UUID;
 
 /**
@@ -22,16 +23,16 @@ final class ConnectionHandler implements Runnable {
     private final TcpServerConfig server;
     private final RequestExecutor workers;
     private final ConnectionRegistry registry;
-    private final int maxMessageSize;
+    private final ReadTimeouts timeouts;
     private boolean eventDelivered;
 
-    ConnectionHandler(Socket socket, TcpServerConfig server, RequestExecutor workers, ConnectionRegistry registry,
-                      int maxMessageSize) {
+    ConnectionHandler(Socket socket, TcpServerConfig server, RequestExecutor workers, ConnectionRegistry registry) {
         this.socket = socket;
         this.server = server;
         this.workers = workers;
         this.registry = registry;
-        this.maxMessageSize = maxMessageSize;
+        this.timeouts = new ReadTimeouts(socket, server.limits().idleTimeout(), server.limits().readTimeout(),
+                System::nanoTime);
     }
 
     @Override
@@ -39,7 +40,7 @@ final class ConnectionHandler implements Runnable {
         Connection connection;
         try {
             connection = new Connection(socket, UUID.randomUUID().toString(), server.name(),
-                    RemoteAddress.format(socket.getRemoteSocketAddress()));
+                    RemoteAddress.format(socket.getRemoteSocketAddress()), server.limits().writeTimeout());
         } catch (IOException e) {
             LOG.warn("connection lost before it could be served", "server", server.name(), "error", e.getMessage());
             closeQuietly();
@@ -56,10 +57,10 @@ final class ConnectionHandler implements Runnable {
             ended = "worker failed: " + e.getMessage();
             LOG.warn("closing the connection: the worker failed its event", "server", server.name(),
                     "uuid", connection.uuid(), "pid", e.pid(), "error", e.getMessage());
-        } catch (MessageTooLargeException e) {
-            ended = e.getMessage();
-            LOG.warn("closing the connection: message too large", "server", server.name(), "uuid", connection.uuid(),
-                    "remote_addr", connection.remoteAddr(), "error", e.getMessage());
+        } catch (LimitExceededException e) {
+            ended = limitExceeded(connection, e);
+        } catch (SocketTimeoutException e) {
+            ended = limitExceeded(connection, timeouts.explain(e));
         } catch (IOException e) {
             ended = connection.closedBy() != null ? "closed by " + connection.closedBy() : "read/write error: " + e.getMessage();
             if (connection.closedBy() == null) {
@@ -75,11 +76,18 @@ final class ConnectionHandler implements Runnable {
         LOG.debug("connection closed", "server", server.name(), "uuid", connection.uuid(), "reason", ended);
     }
 
+    private String limitExceeded(Connection connection, LimitExceededException e) {
+        LOG.warn("closing the connection: " + e.key() + " exceeded", "server", server.name(), "uuid", connection.uuid(),
+                "remote_addr", connection.remoteAddr(), "error", e.getMessage(),
+                "raise", "tcp.servers." + server.name() + "." + e.key());
+        return e.key() + " exceeded";
+    }
+
     /** Connected, then messages until a verb or the client ends it; returns why it ended. */
     private String serve(Connection connection, EventContext context) throws WorkerException, IOException {
         Verb verb = dispatch(connection, context, TcpEvent.CONNECTED, NO_BODY);
         DelimiterScanner messages = new DelimiterScanner(socket.getInputStream(), server.delimiter(),
-                server.readBufSize(), maxMessageSize);
+                server.readBufSize(), server.limits().maxMessageSize(), timeouts.enabled() ? timeouts : ReadGuard.NONE);
         while (verb.keepsOpen()) {
             long before = messages.bytesRead();
             byte[] message = messages.next();

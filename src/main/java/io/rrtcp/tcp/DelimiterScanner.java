@@ -21,6 +21,7 @@ public final class DelimiterScanner {
     private final int readSize;
     private final int maxMessageSize;
     private final int idleBuffer;
+    private final ReadGuard guard;
     private byte[] buf = NONE;
     /** Pending bytes are buf[start, end). */
     private int start;
@@ -35,6 +36,11 @@ public final class DelimiterScanner {
      * @param maxMessageSize the longest message (delimiter included) accepted before {@link MessageTooLargeException}
      */
     public DelimiterScanner(InputStream in, byte[] delimiter, int readSize, int maxMessageSize) {
+        this(in, delimiter, readSize, maxMessageSize, ReadGuard.NONE);
+    }
+
+    /** As above, with {@code guard} consulted before every read (timeouts). */
+    public DelimiterScanner(InputStream in, byte[] delimiter, int readSize, int maxMessageSize, ReadGuard guard) {
         if (delimiter.length == 0) {
             throw new IllegalArgumentException("delimiter must not be empty");
         }
@@ -46,6 +52,7 @@ public final class DelimiterScanner {
         this.readSize = readSize;
         this.maxMessageSize = maxMessageSize;
         this.idleBuffer = Math.min(IDLE_BUFFER, readSize);
+        this.guard = guard;
     }
 
     /**
@@ -122,6 +129,7 @@ public final class DelimiterScanner {
     }
 
     private void fill() throws IOException {
+        guard.beforeRead(end > start);
         makeRoom();
         int room = Math.min(readSize, buf.length - end);
         // never read past the cap by more than the delimiter: the excess could not be used anyway

@@ -1,14 +1,12 @@
 package io.rrtcp.tcp;
 
-import java.io.IOException;
-
-/** A client sent more bytes than the message cap without a delimiter. */
-public final class MessageTooLargeException extends IOException {
+/** A client sent more bytes than the message cap ({@code max_message_size}) without a delimiter. */
+public final class MessageTooLargeException extends LimitExceededException {
     private final long received;
     private final long limit;
 
     public MessageTooLargeException(long received, long limit) {
-        super(received + " bytes arrived without a delimiter; the limit is " + limit + " bytes");
+        super("max_message_size", received + " bytes arrived without a delimiter; the limit is " + limit + " bytes");
         this.received = received;
         this.limit = limit;
     }

@@ -7,7 +7,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.function.Consumer;
+import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
 
 /** One configured server: binds at start (a taken port fails then), then accepts on a virtual thread. */
 final class TcpListener {
@@ -47,15 +48,28 @@ final class TcpListener {
         return server;
     }
 
-    /** Accepts until closed, handing each socket to {@code onAccept}; accept errors are logged and retried. */
-    void acceptLoop(Consumer<Socket> onAccept) {
+    /**
+     * Accepts until closed, handing each socket to {@code onAccept} with the permit it holds (release it when the
+     * connection ends). With {@code max_connections}, a permit is taken <em>before</em> {@code accept()}: extra
+     * clients wait in the kernel's backlog, connected but unserved, instead of being accepted and dropped.
+     * Accept errors are logged and retried.
+     */
+    void acceptLoop(BiConsumer<Socket, Runnable> onAccept) {
+        int max = server.limits().maxConnections();
+        Semaphore permits = new Semaphore(max > 0 ? max : Integer.MAX_VALUE);
         long pauseMs = 10;
         while (!closed) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
             Socket client;
             try {
                 client = socket.accept();
                 pauseMs = 10;
             } catch (IOException e) {
+                permits.release();
                 if (closed) {
                     return;
                 }
@@ -72,7 +86,7 @@ final class TcpListener {
             } catch (IOException e) {
                 LOG.debug("cannot set socket options", "server", server.name(), "error", e.getMessage());
             }
-            onAccept.accept(client);
+            onAccept.accept(client, permits::release);
         }
     }
 

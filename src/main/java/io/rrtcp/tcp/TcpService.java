@@ -20,14 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TcpService implements AutoCloseable {
     private static final Log LOG = Log.get("tcp");
-    /** Largest message representable in one Java array, until a configurable cap exists. */
-    public static final int UNLIMITED_MESSAGE_SIZE = Integer.MAX_VALUE - 1024;
-
     private final List<TcpListener> listeners;
     private final RequestExecutor workers;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
     private final List<Thread> acceptors = new ArrayList<>();
+    private WriteWatchdog writeWatchdog;
 
     private TcpService(List<TcpListener> listeners, RequestExecutor workers) {
         this.listeners = listeners;
@@ -56,14 +54,14 @@ public final class TcpService implements AutoCloseable {
     private void accept() {
         for (TcpListener listener : listeners) {
             acceptors.add(Thread.ofVirtual().name("accept-" + listener.server().name())
-                    .start(() -> listener.acceptLoop(socket -> {
-                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(), workers, registry,
-                                UNLIMITED_MESSAGE_SIZE);
+                    .start(() -> listener.acceptLoop((socket, releasePermit) -> {
+                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(), workers, registry);
                         Thread t = Thread.ofVirtual().unstarted(() -> {
                             try {
                                 handler.run();
                             } finally {
                                 handlers.remove(Thread.currentThread());
+                                releasePermit.run();
                             }
                         });
                         handlers.add(t);
@@ -71,6 +69,11 @@ public final class TcpService implements AutoCloseable {
                     })));
             LOG.info("tcp server listening", "server", listener.server().name(), "addr", listener.boundAddress());
         }
+        listeners.stream().map(l -> l.server().limits().writeTimeout()).filter(t -> !t.isZero())
+                .min(Duration::compareTo).ifPresent(shortest -> {
+                    writeWatchdog = new WriteWatchdog(registry, shortest);
+                    writeWatchdog.start();
+                });
     }
 
     /** Server name to the address it listens on (the real port when configured as 0). */
@@ -90,6 +93,9 @@ public final class TcpService implements AutoCloseable {
      */
     public void stop(Duration timeout) {
         listeners.forEach(TcpListener::close);
+        if (writeWatchdog != null) {
+            writeWatchdog.stop();
+        }
         registry.closeAll("shutdown");
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Thread t : List.copyOf(handlers)) {

@@ -5,19 +5,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,56 +118,64 @@ class ServeCommandTest {
 
     @Test
     void sigtermClosesConnectionsDeliversCloseStopsEveryWorkerAndExitsZero() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = ServeProcess.freePort();
         Path events = dir.resolve("events.jsonl");
         Path file = config(serverSection("127.0.0.1:" + port).replace("tcp:\n",
                 "  env:\n    EVENT_LOG: \"" + events + "\"\ntcp:\n").replace("num_workers: 1", "num_workers: 3"));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "-c", file.toString()).redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.add(line);
-                    }
-                    if (line.contains("rr-tcp started")) {
-                        started.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process gone
-            }
-            started.complete(null);
-        });
-        try {
-            started.get(30, TimeUnit.SECONDS);
-            List<ProcessHandle> workers = serve.descendants().toList();
-            assertEquals(3, workers.size(), "3 php workers under the server: " + output);
+        try (ServeProcess serve = ServeProcess.start(file)) {
+            List<ProcessHandle> workers = serve.process().descendants().toList();
+            assertEquals(3, workers.size(), "3 php workers under the server: " + serve.output());
             try (Socket client = new Socket("127.0.0.1", port)) {
                 client.setSoTimeout(20_000);
                 client.getOutputStream().write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
                 byte[] answer = client.getInputStream().readNBytes(4);
                 assertEquals("hi\r\n", new String(answer, StandardCharsets.US_ASCII));
-                serve.destroy(); // SIGTERM
+                serve.process().destroy(); // SIGTERM
                 assertEquals(-1, client.getInputStream().read(), "the server closed the connection");
             }
-            assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve exits after SIGTERM");
-            assertEquals(0, serve.exitValue(), String.join("\n", output));
+            assertTrue(serve.process().waitFor(30, TimeUnit.SECONDS), "serve exits after SIGTERM");
+            assertEquals(0, serve.process().exitValue(), serve.output());
             for (ProcessHandle w : workers) {
                 w.onExit().get(5, TimeUnit.SECONDS);
                 assertFalse(w.isAlive(), "worker " + w.pid() + " outlived the server");
             }
             String log = Files.readString(events);
             assertTrue(log.contains("\"event\":\"CLOSE\""), "the open connection's CLOSE was delivered: " + log);
-        } finally {
-            serve.destroyForcibly();
-            serve.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void a100MegabyteMessageWithoutDelimiterIsCutAtTheCapWithoutGrowingTheHeap() throws Exception {
+        int port = ServeProcess.freePort();
+        Path file = config(serverSection("127.0.0.1:" + port));
+        // 40 MB of heap for the whole server: buffering 100 MB would end in OutOfMemoryError, the 16 MB cap must not
+        try (ServeProcess serve = ServeProcess.start(file, "-Xmx40m")) {
+            long sent = 0;
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                client.setSoTimeout(20_000);
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'x');
+                try {
+                    while (sent < 100L << 20) {
+                        client.getOutputStream().write(chunk);
+                        sent += chunk.length;
+                    }
+                } catch (IOException e) {
+                    // the server closed the connection while we were still sending: that is the point
+                }
+                assertEquals(-1, client.getInputStream().read(), "cut, nothing written back");
+            }
+            assertTrue(sent < 100L << 20, "the server stopped reading at the cap; sent " + sent);
+            try (Socket next = new Socket("127.0.0.1", port)) {
+                next.setSoTimeout(20_000);
+                next.getOutputStream().write("alive\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("alive\r\n", new String(next.getInputStream().readNBytes(7), StandardCharsets.US_ASCII));
+            }
+            String out = serve.output();
+            assertTrue(out.contains("max_message_size exceeded"), out);
+            assertTrue(out.contains("the limit is 16777216 bytes"), out);
+            assertFalse(out.contains("OutOfMemoryError"), out);
+            assertTrue(serve.process().isAlive());
         }
     }
 }

@@ -316,19 +316,9 @@ class ConfigLoaderTest {
                       on_init:
                         command: php init.php
                     tcp:
-                      max_message_size: 1
-                      idle_timeout: 1
-                      read_timeout: 1
-                      max_connections: 1
-                      write_timeout: 1
                       servers:
                         smtp:
                           addr: :25
-                          max_message_size: x
-                          idle_timeout: x
-                          read_timeout: x
-                          max_connections: x
-                          write_timeout: x
                       pool:
                         max_queue_size: 10
                         reset_timeout: 5s

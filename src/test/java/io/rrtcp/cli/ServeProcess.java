@@ -1,0 +1,80 @@
+package io.rrtcp.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** {@code rr-tcp serve} as a real child JVM (this test JVM's java and classpath), for tests that need a process. */
+final class ServeProcess implements AutoCloseable {
+    private final Process process;
+    private final List<String> output = new ArrayList<>();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+
+    private ServeProcess(Process process) {
+        this.process = process;
+        Thread.ofVirtual().start(this::collect);
+    }
+
+    /** Starts serve on {@code config} with extra JVM options and waits (30 s at most) until it says it started. */
+    static ServeProcess start(Path config, String... jvmOptions) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "-c",
+                config.toString()));
+        ServeProcess serve = new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        serve.started.get(30, TimeUnit.SECONDS);
+        if (!serve.process.isAlive()) {
+            throw new AssertionError("serve exited at start: " + serve.output());
+        }
+        return serve;
+    }
+
+    /** A loopback port that was free a moment ago. */
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private void collect() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                synchronized (output) {
+                    output.add(line);
+                }
+                if (line.contains("rr-tcp started")) {
+                    started.complete(null);
+                }
+            }
+        } catch (IOException ignored) {
+            // the process is gone
+        }
+        started.complete(null);
+    }
+
+    Process process() {
+        return process;
+    }
+
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+}
