@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 public final class DelimiterScanner {
     /** Buffer kept while idle; also the first read's size. */
-    public static final int IDLE_BUFFER = 2048;
+    public static final int IDLE_BUFFER = 1024;
     private static final byte[] NONE = new byte[0];
 
     private final InputStream in;

@@ -3,33 +3,31 @@ package io.rrtcp.tcp;
 import com.eclipsesource.json.Json;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The context JSON of a connection's events, {@code {"remote_addr":…,"server":…,"uuid":…,"event":…}} in upstream's
- * field order. It never changes during a connection's life, so each event's bytes are encoded once.
+ * field order. Only the DATA form is kept (it is sent for every message, so it is encoded once); CONNECTED and CLOSE,
+ * sent once each, are derived from it when needed, so an idle connection holds a single small array.
  */
 final class EventContext {
-    private final byte[] connected;
+    private static final byte[] DATA_TAIL = "DATA\"}".getBytes(StandardCharsets.US_ASCII);
+
     private final byte[] data;
-    private final byte[] close;
 
     EventContext(String remoteAddr, String server, String uuid) {
-        String prefix = "{\"remote_addr\":" + Json.value(remoteAddr) + ",\"server\":" + Json.value(server)
-                + ",\"uuid\":" + Json.value(uuid) + ",\"event\":\"";
-        connected = encode(prefix, TcpEvent.CONNECTED);
-        data = encode(prefix, TcpEvent.DATA);
-        close = encode(prefix, TcpEvent.CLOSE);
-    }
-
-    private static byte[] encode(String prefix, TcpEvent event) {
-        return (prefix + event.name() + "\"}").getBytes(StandardCharsets.UTF_8);
+        data = ("{\"remote_addr\":" + Json.value(remoteAddr) + ",\"server\":" + Json.value(server)
+                + ",\"uuid\":" + Json.value(uuid) + ",\"event\":\"DATA\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     byte[] of(TcpEvent event) {
-        return switch (event) {
-            case CONNECTED -> connected;
-            case DATA -> data;
-            case CLOSE -> close;
-        };
+        if (event == TcpEvent.DATA) {
+            return data;
+        }
+        byte[] tail = (event.name() + "\"}").getBytes(StandardCharsets.US_ASCII);
+        int prefix = data.length - DATA_TAIL.length;
+        byte[] out = Arrays.copyOf(data, prefix + tail.length);
+        System.arraycopy(tail, 0, out, prefix, tail.length);
+        return out;
     }
 }
