@@ -1,0 +1,276 @@
+package io.rrtcp.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The benchmark harness behind {@code bin/rr-tcp-bench}: prints Markdown tables and writes an SVG chart. Figures,
+ * not pass/fail. The load generator shares the machine with the server and the workers, so only ratios measured in
+ * one run compare.
+ *
+ * <pre>
+ * bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
+ * </pre>
+ */
+public final class Bench {
+    private static final int[] CLIENTS = {1, 8, 64, 512};
+    private static final int[] WORKERS = {1, 2, 4};
+    private static final int[] WORK_US = {0, 100};
+    private static final int MESSAGE = 64;
+
+    private final Options o;
+    private final StringBuilder report = new StringBuilder();
+
+    private Bench(Options o) {
+        this.o = o;
+    }
+
+    record Options(String mode, boolean quick, int runs, Path out, int afterMessage, List<Integer> counts) {
+        Duration warmup() {
+            return Duration.ofMillis(quick ? 500 : 1000);
+        }
+
+        Duration measure() {
+            return Duration.ofMillis(quick ? 1500 : 3000);
+        }
+
+        static Options parse(String[] args) {
+            String mode = "all";
+            boolean quick = false;
+            int runs = 3;
+            int after = 0;
+            Path out = BenchServer.ROOT.resolve("target/bench/report");
+            List<Integer> counts = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--runs" -> runs = Integer.parseInt(args[++i]);
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--after-message" -> after = Integer.parseInt(args[++i]);
+                    case "all", "throughput", "large", "idle", "startup", "profile" -> mode = args[i];
+                    default -> counts.add(Integer.parseInt(args[i]));
+                }
+            }
+            return new Options(mode, quick, quick ? Math.min(runs, 2) : runs, out, after, counts);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        new Bench(o).run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(o.out());
+        line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the server "
+                + "and the PHP workers; JDK " + Runtime.version() + "; " + php() + ". Only ratios within one run compare.");
+        line("");
+        switch (o.mode()) {
+            case "throughput" -> throughput();
+            case "large" -> large();
+            case "idle" -> idle();
+            case "startup" -> startup();
+            case "profile" -> profile();
+            default -> {
+                throughput();
+                large();
+                idle();
+                startup();
+            }
+        }
+        Files.writeString(o.out().resolve("benchmarks.md"), report);
+        System.out.println("(report written to " + o.out().resolve("benchmarks.md") + ")");
+    }
+
+    private void line(String s) {
+        System.out.println(s);
+        report.append(s).append('\n');
+    }
+
+    private static String php() {
+        try {
+            Process p = new ProcessBuilder("php", "-r", "echo PHP_VERSION;").start();
+            return "PHP " + new String(p.getInputStream().readAllBytes()).trim();
+        } catch (Exception e) {
+            return "PHP ?";
+        }
+    }
+
+    // ---- throughput and latency -------------------------------------------------------------------------------
+
+    record Point(int workUs, int workers, int clients) {
+    }
+
+    private void throughput() throws Exception {
+        byte[] message = new byte[MESSAGE];
+        Arrays.fill(message, (byte) 'p');
+        message[MESSAGE - 1] = '\n';
+        Map<Point, List<TcpLoad.Result>> full = new LinkedHashMap<>();
+        Map<String, List<RawWorkers.Result>> raw = new LinkedHashMap<>();
+        for (int run = 0; run < o.runs(); run++) {
+            for (int work : WORK_US) {
+                for (int w : WORKERS) {
+                    raw.computeIfAbsent(work + "/" + w, k -> new ArrayList<>())
+                            .add(RawWorkers.run(w, work, message, o.warmup(), o.measure()));
+                    try (BenchServer server = BenchServer.start(w, work, "", "")) {
+                        for (int c : CLIENTS) {
+                            full.computeIfAbsent(new Point(work, w, c), k -> new ArrayList<>())
+                                    .add(TcpLoad.run(server, c, message, o.warmup(), o.measure()));
+                        }
+                    }
+                    System.err.printf("run %d/%d: WORK_US=%d W=%d done%n", run + 1, o.runs(), work, w);
+                }
+            }
+        }
+        line("### Throughput and round trip (64-byte messages, echo worker; medians of " + o.runs() + " runs, min–max)");
+        line("");
+        line("| WORK_US | W | C | raw msg/s | full msg/s | full / raw | p50 µs | p90 µs | p99 µs | max µs | server CPU µs/msg |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        List<double[]> chart = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (var e : full.entrySet()) {
+            Point p = e.getKey();
+            List<TcpLoad.Result> rs = e.getValue();
+            List<RawWorkers.Result> rr = raw.get(p.workUs() + "/" + p.workers());
+            double rawRate = median(rr, RawWorkers.Result::messagesPerSecond);
+            double rate = median(rs, TcpLoad.Result::messagesPerSecond);
+            line(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %.2f | %s | %s | %s | %s | %s |",
+                    p.workUs(), p.workers(), p.clients(), range(rr, RawWorkers.Result::messagesPerSecond, 0),
+                    range(rs, TcpLoad.Result::messagesPerSecond, 0), rate / rawRate,
+                    micros(rs, TcpLoad.Result::p50), micros(rs, TcpLoad.Result::p90), micros(rs, TcpLoad.Result::p99),
+                    micros(rs, TcpLoad.Result::max), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1)));
+            chart.add(new double[]{rawRate, rate});
+            labels.add("W" + p.workers() + " C" + p.clients() + (p.workUs() > 0 ? " +" + p.workUs() + "µs" : ""));
+        }
+        line("");
+        line("Raw p50 per exchange (one worker, echo): "
+                + micros(raw.get("0/1"), r -> r.p50Nanos()) + " µs.");
+        line("");
+        Files.writeString(o.out().resolve("throughput.svg"), Svg.bars("rr-tcp full path vs raw PHP worker rate (msg/s)",
+                labels, chart, new String[]{"raw workers", "rr-tcp"}));
+        line("![throughput](throughput.svg)");
+        line("");
+    }
+
+    /**
+     * One load point (W, C, WORK_US from the numbers given, default 2 64 0) for 10 s against a server recording JFR
+     * (target/bench/report/profile.jfr), to see where the server's time goes.
+     */
+    private void profile() throws Exception {
+        List<Integer> n = o.counts();
+        int w = n.size() > 0 ? n.get(0) : 2;
+        int c = n.size() > 1 ? n.get(1) : 64;
+        int work = n.size() > 2 ? n.get(2) : 0;
+        byte[] message = new byte[MESSAGE];
+        Arrays.fill(message, (byte) 'p');
+        message[MESSAGE - 1] = '\n';
+        Path jfr = o.out().resolve("profile.jfr").toAbsolutePath();
+        String[] recording = System.getenv("NO_JFR") != null ? new String[0]
+                : new String[]{"-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"};
+        try (BenchServer server = BenchServer.start(w, work, "", "", recording)) {
+            TcpLoad.Result r = TcpLoad.run(server, c, message, Duration.ofSeconds(2), Duration.ofSeconds(10));
+            if (System.getenv("THREADS") != null) {
+                threadTimes(server.pid());
+            }
+            line(String.format(Locale.ROOT, "W=%d C=%d WORK_US=%d: %,.0f msg/s, p50 %d µs, server CPU %.1f µs/msg; JFR: %s",
+                    w, c, work, r.messagesPerSecond(), r.p50() / 1000, r.serverCpuMicrosPerMessage(), jfr));
+        }
+    }
+
+    /** CPU ticks per thread of the server, busiest first (where the server's CPU goes). */
+    private static void threadTimes(long pid) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                String stat = Files.readString(t.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long user = Long.parseLong(f[11]);
+                long sys = Long.parseLong(f[12]);
+                rows.add(String.format(Locale.ROOT, "%6d %6d %s", user + sys, sys, name));
+            }
+        }
+        rows.sort(java.util.Comparator.reverseOrder());
+        System.out.println(" ticks    sys thread");
+        rows.stream().limit(14).forEach(System.out::println);
+    }
+
+    // ---- large messages, idle connections, start-up ----------------------------------------------------------
+
+    private void large() throws Exception {
+        line("### Large messages (echo, one worker; heap growth = peak heap during the round trip − heap after GC before it)");
+        line("");
+        line("| message | MB/s (size ÷ round trip) | server heap growth | growth ÷ message |");
+        line("|---:|---:|---:|---:|");
+        try (BenchServer server = BenchServer.start(1, 0, "max_message_size: 256", "")) {
+            for (int size : new int[]{1 << 20, 64 << 20}) {
+                List<LargeMessages.Result> rs = new ArrayList<>();
+                for (int i = 0; i < o.runs(); i++) {
+                    rs.add(LargeMessages.measure(server, size));
+                }
+                double growth = median(rs, r -> r.heapGrowth());
+                line(String.format(Locale.ROOT, "| %d MiB | %s | %.1f MiB | %.2f |", size >> 20,
+                        range(rs, LargeMessages.Result::megabytesPerSecond, 1), growth / 1048576.0, growth / size));
+            }
+        }
+        line("");
+    }
+
+    private void idle() throws Exception {
+        List<Integer> counts = o.counts().isEmpty() ? List.of(1_000, 10_000) : o.counts();
+        line("### Idle connections (server RSS after a full GC, minus the same server before them)"
+                + (o.afterMessage() > 0 ? "; each first sent and received " + o.afterMessage() + " bytes" : ""));
+        line("");
+        line("| idle connections | RSS before | RSS after | RSS per connection | heap per connection |");
+        line("|---:|---:|---:|---:|---:|");
+        for (int n : counts) {
+            IdleConnections.Result r = IdleConnections.measure(n, o.afterMessage());
+            line(String.format(Locale.ROOT, "| %,d | %.1f MiB | %.1f MiB | %,d B (%.1f KiB) | %,d B |", n,
+                    r.rssBefore() / 1048576.0, r.rssAfter() / 1048576.0, r.rssPerConnection(),
+                    r.rssPerConnection() / 1024.0, r.heapPerConnection()));
+        }
+        line("");
+    }
+
+    private void startup() throws Exception {
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < Math.max(3, o.runs()); i++) {
+            try (BenchServer server = BenchServer.start(4, 0, "", "")) {
+                ms.add(server.startupNanos / 1e6);
+            }
+        }
+        line("### Start-up (process start → listeners accepting, 4 workers ready)");
+        line("");
+        line(String.format(Locale.ROOT, "| runs | median | min–max |%n|---:|---:|---:|%n| %d | %.0f ms | %.0f–%.0f ms |",
+                ms.size(), median(ms, d -> d), ms.stream().mapToDouble(d -> d).min().orElse(0),
+                ms.stream().mapToDouble(d -> d).max().orElse(0)));
+        line("");
+    }
+
+    // ---- statistics --------------------------------------------------------------------------------------------
+
+    static <T> double median(List<T> values, ToDoubleFunction<T> f) {
+        double[] v = values.stream().mapToDouble(f).sorted().toArray();
+        return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
+        double[] v = values.stream().mapToDouble(f).sorted().toArray();
+        String fmt = "%,." + decimals + "f";
+        String med = String.format(Locale.ROOT, fmt, median(values, f));
+        return v.length < 2 ? med : med + " (" + String.format(Locale.ROOT, fmt, v[0]) + "–"
+                + String.format(Locale.ROOT, fmt, v[v.length - 1]) + ")";
+    }
+
+    private static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
+        return String.format(Locale.ROOT, "%,.0f", median(values, nanos) / 1000.0);
+    }
+}

@@ -1,0 +1,194 @@
+package io.rrtcp.bench;
+
+import com.sun.tools.attach.VirtualMachine;
+
+import javax.management.JMX;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code rr-tcp serve} in its own JVM, as a user runs it, plus what the benchmarks read from it: start-up time, CPU
+ * time and RSS from /proc, heap figures over JMX (attached locally).
+ */
+final class BenchServer implements AutoCloseable {
+    static final Path ROOT = Path.of(System.getProperty("rrtcp.root", ".")).toAbsolutePath().normalize();
+    private static final long CLOCK_TICK_NANOS = 10_000_000; // USER_HZ = 100 on Linux
+
+    final int port;
+    final long startupNanos;
+    private final Process process;
+    private final List<String> output = new ArrayList<>();
+    private JMXConnector jmx;
+
+    private BenchServer(Process process, int port, long startupNanos) {
+        this.process = process;
+        this.port = port;
+        this.startupNanos = startupNanos;
+    }
+
+    /** Writes a config with one server "bench" (delimiter "\n") and starts serve on it. */
+    static BenchServer start(int workers, int workUs, String extraServerYaml, String greeting, String... jvmOptions)
+            throws Exception {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("rr-tcp-bench");
+        Path config = dir.resolve(".rr.yaml");
+        Files.writeString(config, """
+                version: '3'
+                server:
+                  command: "php %s"
+                  env:
+                    WORK_US: "%d"
+                    GREETING: "%s"
+                logs:
+                  level: error
+                tcp:
+                  servers:
+                    bench:
+                      addr: 127.0.0.1:%d
+                      delimiter: "\\n"
+                %s
+                  pool:
+                    num_workers: %d
+                """.formatted(ROOT.resolve("test-workers/bench-worker.php"), workUs, greeting, port,
+                extraServerYaml.indent(6).stripTrailing(), workers));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        String opts = System.getenv().getOrDefault("RR_TCP_JAVA_OPTS", "").trim();
+        if (!opts.isEmpty()) {
+            cmd.addAll(List.of(opts.split("\\s+")));
+        }
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rrtcp.cli.Main", "serve", "-c",
+                config.toString()));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        List<String> lines = new ArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                    if (line.contains("rr-tcp started")) {
+                        started.complete(System.nanoTime() - t0);
+                    }
+                }
+            } catch (IOException ignored) {
+                // gone
+            }
+            started.completeExceptionally(new IllegalStateException("server exited: " + String.join("\n", lines)));
+        });
+        long startup = started.get(60, TimeUnit.SECONDS);
+        BenchServer server = new BenchServer(p, port, startup);
+        synchronized (lines) {
+            server.output.addAll(lines);
+        }
+        return server;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** User + system CPU time of the server process (its workers not included), from /proc/PID/stat. */
+    long cpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * CLOCK_TICK_NANOS;
+    }
+
+    long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    private MBeanServerConnection mbeans() throws Exception {
+        if (jmx == null) {
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(pid()));
+            try {
+                jmx = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+            } finally {
+                vm.detach();
+            }
+        }
+        return jmx.getMBeanServerConnection();
+    }
+
+    /** Full GC in the server, then heap in use. */
+    long heapAfterGc() throws Exception {
+        MemoryMXBean memory = JMX.newMXBeanProxy(mbeans(), new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME),
+                MemoryMXBean.class);
+        memory.gc();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private List<MemoryPoolMXBean> heapPools() throws Exception {
+        List<MemoryPoolMXBean> pools = new ArrayList<>();
+        Set<ObjectName> names = mbeans().queryNames(new ObjectName(ManagementFactory.MEMORY_POOL_MXBEAN_DOMAIN_TYPE + ",*"), null);
+        for (ObjectName name : names) {
+            MemoryPoolMXBean pool = JMX.newMXBeanProxy(mbeans(), name, MemoryPoolMXBean.class);
+            if (pool.getType() == MemoryType.HEAP) {
+                pools.add(pool);
+            }
+        }
+        return pools;
+    }
+
+    void resetHeapPeaks() throws Exception {
+        for (MemoryPoolMXBean pool : heapPools()) {
+            pool.resetPeakUsage();
+        }
+    }
+
+    /** The sum of the heap pools' peak use since the last reset (an upper bound of the real peak). */
+    long heapPeak() throws Exception {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : heapPools()) {
+            sum += pool.getPeakUsage().getUsed();
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (jmx != null) {
+            jmx.close();
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.rrtcp.bench;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Memory per idle connection: N connections that each received a greeting (so each is fully set up and its handler is
+ * parked in read()), server RSS after a full GC compared with the same server before them.
+ */
+final class IdleConnections {
+    record Result(int connections, long rssBefore, long rssAfter, long heapBefore, long heapAfter) {
+        long rssPerConnection() {
+            return (rssAfter - rssBefore) / connections;
+        }
+
+        long heapPerConnection() {
+            return (heapAfter - heapBefore) / connections;
+        }
+    }
+
+    /** @param firstMessage bytes each connection sends and gets back before it goes idle (0: none) */
+    static Result measure(int n, int firstMessage) throws Exception {
+        try (BenchServer server = BenchServer.start(2, 0, "max_message_size: 64", "hi\\\\n")) {
+            connect(server.port, 200, firstMessage, new ArrayList<>(), true); // warm-up: code loaded and compiled
+            long heapBefore = server.heapAfterGc();
+            Thread.sleep(500);
+            long rssBefore = server.rssBytes();
+            List<Socket> open = new ArrayList<>(n);
+            try {
+                connect(server.port, n, firstMessage, open, false);
+                long heapAfter = server.heapAfterGc();
+                Thread.sleep(500);
+                return new Result(n, rssBefore, server.rssBytes(), heapBefore, heapAfter);
+            } finally {
+                for (Socket s : open) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static void connect(int port, int n, int firstMessage, List<Socket> keep, boolean close) throws Exception {
+        List<CompletableFuture<Socket>> pending = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(64, Thread.ofVirtual().factory())) {
+            for (int i = 0; i < n; i++) {
+                pending.add(CompletableFuture.supplyAsync(() -> open(port, firstMessage), pool));
+            }
+            for (CompletableFuture<Socket> f : pending) {
+                Socket s = f.get();
+                if (close) {
+                    s.close();
+                } else {
+                    keep.add(s);
+                }
+            }
+        }
+    }
+
+    private static Socket open(int port, int firstMessage) {
+        try {
+            Socket s = new Socket("127.0.0.1", port);
+            s.setSoTimeout(60_000);
+            if (!"hi\n".equals(new String(s.getInputStream().readNBytes(3), StandardCharsets.US_ASCII))) {
+                throw new IOException("no greeting");
+            }
+            if (firstMessage > 0) {
+                byte[] message = new byte[firstMessage];
+                Arrays.fill(message, (byte) 'm');
+                message[firstMessage - 1] = '\n';
+                s.getOutputStream().write(message);
+                if (s.getInputStream().readNBytes(firstMessage).length != firstMessage) {
+                    throw new IOException("echo cut short");
+                }
+            }
+            return s;
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.rrtcp.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The full path: C clients, each on its own virtual thread and connection, sending a message and waiting for its
+ * echo, as fast as they can. Counts and round-trip times are taken only in the measuring window; the server's CPU
+ * time over the same window gives the cost per message.
+ */
+final class TcpLoad {
+    record Result(double messagesPerSecond, long p50, long p90, long p99, long max, double serverCpuMicrosPerMessage) {
+    }
+
+    private volatile boolean measuring;
+    private volatile boolean stop;
+
+    static Result run(BenchServer server, int clients, byte[] message, Duration warmup, Duration measure) throws Exception {
+        return new TcpLoad().drive(server, clients, message, warmup, measure);
+    }
+
+    private Result drive(BenchServer server, int clients, byte[] message, Duration warmup, Duration measure)
+            throws Exception {
+        List<Samples> samples = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch connected = new CountDownLatch(clients);
+        List<Throwable> failures = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            Samples mine = new Samples();
+            samples.add(mine);
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (Socket s = new Socket("127.0.0.1", server.port)) {
+                    s.setTcpNoDelay(true);
+                    s.setSoTimeout(30_000);
+                    OutputStream out = s.getOutputStream();
+                    InputStream in = s.getInputStream();
+                    connected.countDown();
+                    byte[] reply = new byte[message.length];
+                    while (!stop) {
+                        long t = System.nanoTime();
+                        out.write(message);
+                        if (in.readNBytes(reply, 0, reply.length) != reply.length) {
+                            throw new IOException("connection closed by the server");
+                        }
+                        if (measuring) {
+                            mine.add(System.nanoTime() - t);
+                        }
+                    }
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                    connected.countDown();
+                }
+            }));
+        }
+        connected.await();
+        Thread.sleep(warmup);
+        long cpu0 = server.cpuNanos();
+        long t0 = System.nanoTime();
+        measuring = true;
+        Thread.sleep(measure);
+        measuring = false;
+        long elapsed = System.nanoTime() - t0;
+        long cpu = server.cpuNanos() - cpu0;
+        stop = true;
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " clients failed, first: " + failures.get(0), failures.get(0));
+        }
+        long[] all = Samples.sortedUnion(samples);
+        double seconds = elapsed / 1e9;
+        return new Result(all.length / seconds, Samples.percentile(all, 50), Samples.percentile(all, 90),
+                Samples.percentile(all, 99), all.length == 0 ? 0 : all[all.length - 1],
+                all.length == 0 ? 0 : cpu / 1000.0 / all.length);
+    }
+}
