@@ -2,13 +2,10 @@ package io.rrtcp.it;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -18,18 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a client and a worker see of one connection's life: events, their context, verbs, exactly one CLOSE. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ConnectionLifecycleTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class ConnectionLifecycleTest extends ServerTest {
     @Test
     void connectedEventCarriesTheClientAddressAUuidAndNoBody() throws Exception {
         server = TestServer.in(dir).server("main", "\\r\\n").start();

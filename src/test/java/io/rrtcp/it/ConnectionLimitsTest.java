@@ -1,13 +1,10 @@
 package io.rrtcp.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,18 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same server do not notice. Durations are short with wide margins; nothing depends on a sleep being exact.
  */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ConnectionLimitsTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class ConnectionLimitsTest extends ServerTest {
     private static long millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

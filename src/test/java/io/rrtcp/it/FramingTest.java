@@ -1,11 +1,8 @@
 package io.rrtcp.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,18 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Messages are split at every delimiter, however TCP cuts the stream (upstream only looks at the end of a read). */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class FramingTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class FramingTest extends ServerTest {
     private List<String> dataBodies(String uuid, int count) throws Exception {
         return server.awaitEvents(all -> all.stream().filter(e -> e.uuid().equals(uuid) && e.event().equals("DATA"))
                         .count() >= count, Duration.ofSeconds(10)).stream()

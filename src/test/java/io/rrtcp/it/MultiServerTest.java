@@ -1,12 +1,9 @@
 package io.rrtcp.it;
 
 import com.eclipsesource.json.Json;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,18 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Several named servers over one pool: each answers with its own name; parallel traffic stays on its connection. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class MultiServerTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class MultiServerTest extends ServerTest {
     @Test
     void eachServerAnswersWithItsOwnName() throws Exception {
         server = TestServer.in(dir).server("server1", "\\r\\n").server("server2", "\\r\\n").server("server3", "\\n").start();

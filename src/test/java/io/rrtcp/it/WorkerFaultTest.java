@@ -3,12 +3,9 @@ package io.rrtcp.it;
 import io.rrtcp.worker.WorkerException;
 import io.rrtcp.worker.WorkerInfo;
 import io.rrtcp.worker.WorkerState;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -22,18 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Workers that fail in every way the core must survive: the failing client is closed, everyone else goes on. */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class WorkerFaultTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class WorkerFaultTest extends ServerTest {
     private List<Long> awaitPoolOf(int n, Set<Long> without) throws Exception {
         return Await.until(server::workerPids, pids -> pids.size() == n && pids.stream().noneMatch(without::contains)
                         && server.server().pool().workers().stream().allMatch(w -> w.state() == WorkerState.READY),
