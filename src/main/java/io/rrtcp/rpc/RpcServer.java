@@ -34,20 +34,27 @@ public final class RpcServer implements AutoCloseable {
 
     private final RpcAddress address;
     private final ServerSocketChannel server;
-    private final RpcDispatcher dispatcher;
+    private volatile RpcDispatcher dispatcher;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private RpcServer(RpcAddress address, ServerSocketChannel server, RpcDispatcher dispatcher) {
+    private RpcServer(RpcAddress address, ServerSocketChannel server) {
         this.address = address;
         this.server = server;
-        this.dispatcher = dispatcher;
         this.acceptor = Thread.ofVirtual().name("rpc-accept").unstarted(this::acceptLoop);
     }
 
     /** Binds {@code dsn} and starts accepting; the error names the address when it cannot be bound. */
     public static RpcServer start(String dsn, RpcDispatcher dispatcher) throws IOException {
+        return bind(dsn).serve(dispatcher);
+    }
+
+    /**
+     * Binds {@code dsn} without accepting yet, so that its real address (port 0 resolved) can be handed to workers
+     * before the methods' targets exist.
+     */
+    public static RpcServer bind(String dsn) throws IOException {
         RpcAddress requested;
         try {
             requested = RpcAddress.parse(dsn);
@@ -66,10 +73,15 @@ public final class RpcServer implements AutoCloseable {
             throw new IOException("rpc.listen: cannot listen on " + dsn + ": " + e.getMessage(), e);
         }
         RpcAddress bound = requested.isUnix() ? requested : boundTcp((InetSocketAddress) channel.getLocalAddress());
-        RpcServer rpc = new RpcServer(bound, channel, dispatcher);
-        rpc.acceptor.start();
-        LOG.info("rpc server listening", "addr", bound.dsn());
-        return rpc;
+        return new RpcServer(bound, channel);
+    }
+
+    /** Starts accepting connections and answering them with {@code methods}. */
+    public RpcServer serve(RpcDispatcher methods) {
+        this.dispatcher = methods;
+        acceptor.start();
+        LOG.info("rpc server listening", "addr", address.dsn());
+        return this;
     }
 
     private static RpcAddress boundTcp(InetSocketAddress a) {

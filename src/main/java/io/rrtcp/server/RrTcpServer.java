@@ -18,6 +18,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Duration;
+import io.rrtcp.rpc.RpcAddress;
+import io.rrtcp.rpc.RpcDispatcher;
+import io.rrtcp.rpc.RpcServer;
 
 /**
  * One running rr-tcp: the worker pool started from {@code server}/{@code tcp.pool}, then the TCP servers on top of it.
@@ -25,15 +30,22 @@ import java.util.Map;
  */
 public final class RrTcpServer implements AutoCloseable {
     private static final Log LOG = Log.get("rr-tcp");
+    /**
+     * Longest wait of {@code tcp.Send}/{@code tcp.Broadcast} for a client to take the data; a client that does not
+     * read within it is closed, so that the RPC caller (often a worker) is never held longer.
+     */
+    static final Duration RPC_WRITE_TIMEOUT = Duration.ofSeconds(5);
 
     private final RrConfig config;
     private final WorkerPool pool;
     private final TcpService tcp;
+    private final Optional<RpcServer> rpc;
 
-    private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp) {
+    private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<RpcServer> rpc) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
+        this.rpc = rpc;
     }
 
     /**
@@ -43,27 +55,42 @@ public final class RrTcpServer implements AutoCloseable {
      * @param workdir the workers' working directory
      */
     public static RrTcpServer start(RrConfig config, Path workdir) throws WorkerException, IOException {
-        WorkerSpec spec = workerSpec(config, workdir);
+        // RPC binds first, so that workers get its real address in RR_RPC (also when the port is 0)
+        Optional<RpcServer> rpc = config.rpc().isPresent()
+                ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
+        WorkerSpec spec = workerSpec(config, workdir, rpc.map(r -> r.address().dsn()));
         PoolConfig poolConfig = config.tcp().pool();
         WorkerPool pool = new WorkerPool(new PoolOptions(poolConfig.numWorkers(), poolConfig.maxJobs(),
                 poolConfig.allocateTimeout(), poolConfig.destroyTimeout()), () -> WorkerProcess.start(spec));
-        pool.start();
+        try {
+            pool.start();
+        } catch (WorkerException | RuntimeException e) {
+            rpc.ifPresent(RpcServer::close);
+            throw e;
+        }
         try {
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool);
-            return new RrTcpServer(config, pool, tcp);
+            rpc.ifPresent(r -> r.serve(RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
+                    Map.of("tcp", new PoolWorkers(pool)), RPC_WRITE_TIMEOUT, VersionProvider.version())));
+            return new RrTcpServer(config, pool, tcp, rpc);
         } catch (IOException | RuntimeException e) {
+            rpc.ifPresent(RpcServer::close);
             pool.close();
             throw e;
         }
     }
 
-    /** The worker command and environment, layered as upstream does (later entries win). */
     static WorkerSpec workerSpec(RrConfig config, Path workdir) {
+        return workerSpec(config, workdir, config.rpc().map(r -> r.listen()));
+    }
+
+    /** The worker command and environment, layered as upstream does (later entries win). */
+    static WorkerSpec workerSpec(RrConfig config, Path workdir, Optional<String> rpcAddress) {
         PoolConfig poolConfig = config.tcp().pool();
         List<String> command = poolConfig.command().orElse(config.server().command());
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RR_RELAY", "pipes");
-        config.rpc().ifPresent(rpc -> env.put("RR_RPC", rpc.listen()));
+        rpcAddress.ifPresent(dsn -> env.put("RR_RPC", dsn));
         env.putAll(config.server().env());
         env.put("RR_VERSION", VersionProvider.version());
         env.put("RR_MODE", "tcp");
@@ -84,6 +111,11 @@ public final class RrTcpServer implements AutoCloseable {
         return tcp.addresses();
     }
 
+    /** The RPC server's address (real port), when the config has an {@code rpc} section. */
+    public Optional<RpcAddress> rpcAddress() {
+        return rpc.map(RpcServer::address);
+    }
+
     public RrConfig config() {
         return config;
     }
@@ -92,6 +124,7 @@ public final class RrTcpServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
+        rpc.ifPresent(RpcServer::close);
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();
     }

@@ -48,6 +48,7 @@ final class TestServer implements AutoCloseable {
         private final List<String> poolLines = new ArrayList<>();
         private String script = "tcp-worker.php";
         private int workers = 2;
+        private String rpcListen;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -75,6 +76,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** An {@code rpc} section listening on {@code dsn}, e.g. {@code tcp://127.0.0.1:0}. */
+        Builder rpc(String dsn) {
+            rpcListen = dsn;
+            return this;
+        }
+
         Builder script(String name) {
             script = name;
             return this;
@@ -95,6 +102,9 @@ final class TestServer implements AutoCloseable {
                     .append("      delimiter: \"").append(delimiter).append("\"\n"));
             yaml.append("  pool:\n    num_workers: ").append(workers).append('\n');
             poolLines.forEach(l -> yaml.append("    ").append(l).append('\n'));
+            if (rpcListen != null) {
+                yaml.append("rpc:\n  listen: \"").append(rpcListen).append("\"\n");
+            }
             Path file = dir.resolve(".rr.yaml");
             Files.writeString(file, yaml);
             return file;
@@ -120,6 +130,11 @@ final class TestServer implements AutoCloseable {
 
     Client connect(String name) throws IOException {
         return new Client(port(name));
+    }
+
+    /** The RPC address with its real port (the config must have an rpc section). */
+    String rpc() {
+        return server.rpcAddress().orElseThrow().dsn();
     }
 
     RrTcpServer server() {
