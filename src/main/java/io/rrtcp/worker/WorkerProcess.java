@@ -39,6 +39,8 @@ public final class WorkerProcess {
     private static final byte[] STOP_PAYLOAD = "{\"stop\":true}".getBytes(StandardCharsets.US_ASCII);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int STDERR_LINES_KEPT = 20;
+    /** How long a worker that hung up may take to be reaped, so that its exit code can be read. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
     private final Process process;
     private final long pid;
@@ -50,7 +52,16 @@ public final class WorkerProcess {
     private final ReentrantLock exchange = new ReentrantLock();
     private final ArrayDeque<String> recentStderr = new ArrayDeque<>();
     private final AtomicBoolean retired = new AtomicBoolean();
+    private final AtomicBoolean execTtlFired = new AtomicBoolean();
     private volatile WorkerState state = WorkerState.INACTIVE;
+    /** System.nanoTime() when the last request ended; 0 while none has. */
+    private volatile long lastDone;
+    private volatile long served;
+    private volatile Recycle recycle;
+
+    /** Why and as what a busy worker is to be replaced once its current request ends (set by the supervisor). */
+    record Recycle(WorkerState state, String reason) {
+    }
 
     private WorkerProcess(Process process, WorkerSpec spec) {
         this.process = process;
@@ -212,8 +223,28 @@ public final class WorkerProcess {
         process.onExit().thenAccept(p -> action.accept(p.exitValue()));
     }
 
+    /** A snapshot with memory and CPU figures from /proc (zeros when they cannot be read). */
     public WorkerInfo info() {
-        return new WorkerInfo(pid, state, execs.get(), created);
+        ProcStats stats = process.isAlive() ? ProcStats.of(pid) : ProcStats.NONE;
+        return new WorkerInfo(pid, state, execs.get(), created, stats.rssBytes(), stats.cpuPercent());
+    }
+
+    /** Requests answered successfully (not errors, not failures). */
+    long served() {
+        return served;
+    }
+
+    /** System.nanoTime() when the last request ended, 0 if none has run yet. */
+    long lastDone() {
+        return lastDone;
+    }
+
+    void markForRecycle(Recycle mark) {
+        recycle = mark;
+    }
+
+    Recycle recycleMark() {
+        return recycle;
     }
 
     /**
@@ -223,16 +254,53 @@ public final class WorkerProcess {
      *                         STREAM_REFUSED for a streamed reply, BROKEN when the worker died or broke the protocol
      *                         (it is killed then)
      */
-    public Payload exec(Payload request) throws WorkerException {
+    public Payload exec(Payload request, Duration execTtl) throws WorkerException {
         exchange.lock();
+        ScheduledFuture<?> watchdog = execWatchdog(execTtl);
         try {
             state = WorkerState.WORKING;
             sendRequest(request);
             Frame reply = receive(request);
-            return classify(reply);
+            Payload answer = classify(reply);
+            served++;
+            return answer;
+        } catch (WorkerException e) {
+            throw execTtlFired.get() ? execTtlExpired(execTtl, e) : e;
         } finally {
-            exchange.unlock();
+            endExchange(watchdog);
         }
+    }
+
+    /** {@link #exec(Payload, Duration)} without exec_ttl. */
+    public Payload exec(Payload request) throws WorkerException {
+        return exec(request, Duration.ZERO);
+    }
+
+    /** Kills the worker when the request outlives exec_ttl (zero: no limit, as upstream without a supervisor). */
+    private ScheduledFuture<?> execWatchdog(Duration execTtl) {
+        if (execTtl.isZero()) {
+            return null;
+        }
+        return Timers.schedule(execTtl, () -> {
+            execTtlFired.set(true);
+            state = WorkerState.EXEC_TTL_REACHED;
+            kill();
+        });
+    }
+
+    private void endExchange(ScheduledFuture<?> watchdog) {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        lastDone = System.nanoTime();
+        exchange.unlock();
+    }
+
+    private WorkerException execTtlExpired(Duration execTtl, WorkerException cause) {
+        state = WorkerState.EXEC_TTL_REACHED;
+        return new WorkerException(WorkerException.Kind.EXEC_TTL, pid, true,
+                "worker_exec_with_timeout: ExecTTL: context deadline exceeded (worker " + pid
+                        + " ran longer than exec_ttl=" + execTtl.toMillis() + "ms and was killed)", cause);
     }
 
     /**
@@ -240,8 +308,9 @@ public final class WorkerProcess {
      * control frame follows it: the worker is free again when its pid reply arrives, and at most one ordinary reply
      * before that (the answer to CLOSE) is read and dropped. The frame stream stays in step either way.
      */
-    public void execClose(Payload closeEvent) throws WorkerException {
+    public void execClose(Payload closeEvent, Duration execTtl) throws WorkerException {
         exchange.lock();
+        ScheduledFuture<?> watchdog = execWatchdog(execTtl);
         try {
             state = WorkerState.WORKING;
             byte[] request = FrameCodec.encode(0, 0, new int[]{closeEvent.context().length},
@@ -250,6 +319,7 @@ public final class WorkerProcess {
                     ("{\"pid\":" + ProcessHandle.current().pid() + "}").getBytes(StandardCharsets.US_ASCII)));
             byte[] both = Arrays.copyOf(request, request.length + ping.length);
             System.arraycopy(ping, 0, both, request.length, ping.length);
+            ensureAlive();
             execs.incrementAndGet();
             try {
                 send(both);
@@ -264,13 +334,28 @@ public final class WorkerProcess {
                 }
             }
             state = WorkerState.READY;
+        } catch (WorkerException e) {
+            throw execTtlFired.get() ? execTtlExpired(execTtl, e) : e;
         } finally {
-            exchange.unlock();
+            endExchange(watchdog);
+        }
+    }
+
+    /** {@link #execClose(Payload, Duration)} without exec_ttl. */
+    public void execClose(Payload closeEvent) throws WorkerException {
+        execClose(closeEvent, Duration.ZERO);
+    }
+
+    /** A worker that already exited never sees the request: say so, so that the pool hands it to another one. */
+    private void ensureAlive() throws WorkerException {
+        if (!process.isAlive()) {
+            throw broken(false, "had exited (code " + process.exitValue() + ") before the request was sent", null);
         }
     }
 
     private void sendRequest(Payload request) throws WorkerException {
         byte[] frame = FrameCodec.encode(0, 0, new int[]{request.context().length}, request.context(), request.body());
+        ensureAlive();
         execs.incrementAndGet();
         try {
             send(frame);
@@ -292,9 +377,28 @@ public final class WorkerProcess {
             throw broken(true, e.getMessage(), e);
         }
         if (reply == null) {
-            throw broken(true, "closed its stdout (EOF) while a request was in flight", null);
+            throw endedWithoutReply();
         }
         return reply;
+    }
+
+    /**
+     * EOF before any byte of a reply. A worker whose loop ended on its own (exit code 0, e.g. after N requests) may
+     * have gone between its last answer and our write, which the pipe still accepted: such a worker never read the
+     * request, which may then go to another worker. Any other ending (a signal, a non-zero code, still running with
+     * its output closed) means the request may have been read and possibly acted on: it fails.
+     * A worker that reads a request and then exits 0 without any answer breaks the protocol (one reply per request)
+     * and gets that request repeated elsewhere; that is the price of the rule, documented in the README.
+     */
+    private WorkerException endedWithoutReply() {
+        boolean exited = awaitExit(EXIT_GRACE);
+        if (exited && process.exitValue() == 0 && !execTtlFired.get()) {
+            state = WorkerState.STOPPED;
+            return new WorkerException(WorkerException.Kind.BROKEN, pid, false, "worker " + pid
+                    + " exited (code 0) without reading the request; it goes to another worker");
+        }
+        String how = exited ? "exited (code " + process.exitValue() + ")" : "closed its output (EOF)";
+        return broken(true, how + " while a request was in flight", null);
     }
 
     private Payload classify(Frame reply) throws WorkerException {
