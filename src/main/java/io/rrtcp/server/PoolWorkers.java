@@ -2,6 +2,7 @@ package io.rrtcp.server;
 
 import io.rrtcp.rpc.ManagedWorkers;
 import io.rrtcp.rpc.WorkerStatus;
+import io.rrtcp.worker.WorkerException;
 import io.rrtcp.worker.WorkerInfo;
 import io.rrtcp.worker.WorkerPool;
 
@@ -22,7 +23,8 @@ final class PoolWorkers implements ManagedWorkers {
     }
 
     static WorkerStatus status(WorkerInfo w) {
-        return new WorkerStatus(w.pid(), w.state().code(), w.numExecs(), nanos(w.created()), 0, 0, "",
+        return new WorkerStatus(w.pid(), w.state().code(), w.numExecs(), nanos(w.created()), w.memoryUsage(),
+                w.cpuPercent(), "",
                 w.state().statusStr());
     }
 
@@ -31,17 +33,17 @@ final class PoolWorkers implements ManagedWorkers {
     }
 
     @Override
-    public void addWorker() throws Exception {
-        throw new UnsupportedOperationException("informer.AddWorker is not available yet");
+    public void addWorker() throws WorkerException {
+        pool.addWorker();
     }
 
     @Override
-    public void removeWorker() throws Exception {
-        throw new UnsupportedOperationException("informer.RemoveWorker is not available yet");
+    public void removeWorker() throws WorkerException {
+        pool.removeWorker();
     }
 
     @Override
-    public void reset() throws Exception {
-        throw new UnsupportedOperationException("resetter.Reset is not available yet");
+    public void reset() throws WorkerException {
+        pool.reset();
     }
 }

@@ -159,6 +159,76 @@ class RpcTest {
         }
     }
 
+    private List<Long> rpcPids() throws Exception {
+        return call("informer.Workers", Json.value("tcp")).asObject().get("workers").asArray().values().stream()
+                .map(w -> w.asObject().getLong("pid", 0)).toList();
+    }
+
+    @Test
+    void addWorkerAddsOneAndRemoveWorkerRemovesOne() throws Exception {
+        start(2);
+        assertEquals(Json.FALSE, call("informer.AddWorker", Json.value("tcp")), "upstream never sets the reply");
+        assertEquals(3, rpcPids().size());
+        assertEquals(Json.FALSE, call("informer.RemoveWorker", Json.value("tcp")));
+        assertEquals(2, rpcPids().size());
+        RpcException e = assertThrows(RpcException.class, () -> call("informer.AddWorker", Json.value("http")));
+        assertEquals("plugin does not support workers management: http", e.getMessage());
+    }
+
+    @Test
+    void resetReplacesEveryPidAndOpenAndNewConnectionsKeepWorking() throws Exception {
+        start(2);
+        try (Client open = server.connect("main")) {
+            assertEquals("before\r\n", open.ask("before\r\n"));
+            List<Long> before = rpcPids();
+            assertEquals(Json.TRUE, call("resetter.Reset", Json.value("tcp")));
+            List<Long> after = Await.until(this::rpcPids, ps -> ps.size() == 2, Duration.ofSeconds(20), "2 fresh workers");
+            assertTrue(after.stream().noneMatch(before::contains), before + " -> " + after);
+            assertEquals("after\r\n", open.ask("after\r\n"), "the open connection survives the reset");
+            try (Client fresh = server.connect("main")) {
+                assertEquals("new\r\n", fresh.ask("new\r\n"));
+            }
+        }
+        RpcException e = assertThrows(RpcException.class, () -> call("resetter.Reset", Json.value("foo")));
+        assertEquals("no such plugin: foo", e.getMessage());
+    }
+
+    @Test
+    void pipelinedCallsOnOneConnectionAreAnsweredAsTheyFinishMatchedBySeq() throws Exception {
+        start(1);
+        try (Client busy = server.connect("main");
+             java.net.Socket raw = new java.net.Socket("127.0.0.1", Integer.parseInt(server.rpc().replaceAll(".*:", "")))) {
+            raw.setSoTimeout(30_000);
+            String uuid = server.uuidOf(busy);
+            busy.send("sleep 3000\r\n"); // the reset waits for this request to finish
+            server.awaitEvents(all -> all.stream().anyMatch(ev -> ev.uuid().equals(uuid) && ev.body().startsWith("sleep")),
+                    Duration.ofSeconds(10));
+            byte[] reset = request(1, "resetter.Reset", "\"tcp\"");
+            byte[] list = request(2, "informer.List", "true");
+            raw.getOutputStream().write(concat(reset, list));
+            java.io.InputStream in = raw.getInputStream();
+            io.rrtcp.goridge.Frame first = io.rrtcp.goridge.FrameCodec.read(in, 1 << 20);
+            io.rrtcp.goridge.Frame second = io.rrtcp.goridge.FrameCodec.read(in, 1 << 20);
+            assertEquals(2, first.options()[0], "the quick call is answered while the reset waits");
+            assertEquals("informer.List[\"tcp\"]", new String(first.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(1, second.options()[0]);
+            assertEquals("resetter.Resettrue", new String(second.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("slept 3000\n", busy.readLine(), "the busy request finished normally");
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static byte[] request(int seq, String method, String json) {
+        byte[] name = method.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return io.rrtcp.goridge.FrameCodec.encode(io.rrtcp.goridge.Frame.CODEC_JSON, 0, new int[]{seq, name.length},
+                name, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void aServerThatIsNotRunningIsOneClearLine() throws Exception {
         int port;
