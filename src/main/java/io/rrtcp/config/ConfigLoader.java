@@ -52,13 +52,22 @@ public final class ConfigLoader {
      * @throws ConfigException when the file cannot be read, is not YAML, or holds an unusable value
      */
     public static RrConfig load(Path file) {
+        return load(file, ConfigOptions.defaults());
+    }
+
+    /**
+     * Reads and validates {@code file} with the command line's overrides and environment.
+     *
+     * @throws ConfigException when the file cannot be read, is not YAML, or holds an unusable value
+     */
+    public static RrConfig load(Path file, ConfigOptions options) {
         String yaml;
         try {
             yaml = Files.readString(file);
         } catch (IOException e) {
             throw new ConfigException(file, "", "cannot read config file: " + reason(e));
         }
-        return parse(yaml, file);
+        return parse(yaml, file, options);
     }
 
     /**
@@ -67,8 +76,14 @@ public final class ConfigLoader {
      * @throws ConfigException when the text is not YAML or holds an unusable value
      */
     public static RrConfig parse(String yaml, Path file) {
+        return parse(yaml, file, ConfigOptions.defaults());
+    }
+
+    /** As {@link #parse(String, Path)}, after {@code envfile}, {@code -o} overrides and {@code ${VAR}} substitution. */
+    public static RrConfig parse(String yaml, Path file, ConfigOptions options) {
         List<String> warnings = new ArrayList<>();
-        Node root = Node.root(YamlReader.read(yaml, file), file, warnings);
+        Object tree = Conventions.apply(YamlReader.read(yaml, file), file, options, warnings);
+        Node root = Node.root(tree, file, warnings);
         if (!root.isAbsent() && !root.isMap()) {
             throw root.error("the file must be a map of sections (version, server, tcp, ...), got " + root.shown());
         }
@@ -81,7 +96,8 @@ public final class ConfigLoader {
         ServerConfig server = server(root.get("server"));
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings);
+        LogsConfig logs = Conventions.logs(root.get("logs"));
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs);
     }
 
     private static String version(Node node) {
