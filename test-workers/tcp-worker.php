@@ -17,12 +17,18 @@
  *   pid → "<pid>\n"                    sleep N → wait N ms, "slept N\n"
  *   die → exit(3) without answering    garbage → raw non-frame bytes on STDOUT, no reply
  *   stderr TEXT → TEXT on stderr, "ok\n"                      stop → ask to be replaced (Worker::stop()), exit(0)
+ *   broadcast TEXT → over RR_RPC (lib/Rpc.php): tcp.Broadcast TEXT."\n" to this server except this connection,
+ *                    then "sent to N\n" (a stateless chat: the worker reaches the other clients)
+ *   whisper UUID TEXT → tcp.Send TEXT."\n" to connection UUID, then "sent\n" or "error: <message>\n"
  */
 
 declare(strict_types=1);
 
 require __DIR__ . '/lib/Goridge.php';
+require __DIR__ . '/lib/Rpc.php';
 
+use RrTcp\Rpc\Rpc;
+use RrTcp\Rpc\RpcException;
 use RrTcp\Worker\Request;
 use RrTcp\Worker\TcpWorker;
 
@@ -86,6 +92,8 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
     [$name, $arg] = match (1) {
         preg_match('/^sleep (\d+)$/', $command, $m) => ['sleep <ms>', $m[1]],
         preg_match('/^stderr (.*)$/s', $command, $m) => ['stderr <text>', $m[1]],
+        preg_match('/^broadcast (.*)$/s', $command, $m) => ['broadcast <text>', $m[1]],
+        preg_match('/^whisper (\S+) (.*)$/s', $command, $m) => ['whisper <uuid> <text>', [$m[1], $m[2]]],
         default => [$command, ''],
     };
 
@@ -109,8 +117,27 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'garbage' => $worker->getWorker()->getRelay()->writeRaw("this is not a frame at all!!\n"),
         'stderr <text>' => stderrThenRespond($worker, $arg),
         'stop' => stopAndExit($worker),
+        'broadcast <text>' => $worker->respond(viaRpc(fn (Rpc $rpc) => 'sent to ' . $rpc->call('tcp.Broadcast', [
+            'server' => $request->server, 'data' => "$arg\n", 'except' => $request->connectionUuid]))),
+        'whisper <uuid> <text>' => $worker->respond(viaRpc(fn (Rpc $rpc) => $rpc->call('tcp.Send', [
+            'uuid' => $arg[0], 'data' => "{$arg[1]}\n"]) ? 'sent' : 'not sent')),
         default => $worker->respond($request->body),
     };
+}
+
+/** Runs $call on a fresh RPC connection to RR_RPC; the answer line is its result or the error. */
+function viaRpc(callable $call): string
+{
+    try {
+        $rpc = Rpc::create((string)getenv('RR_RPC'));
+        try {
+            return $call($rpc) . "\n";
+        } finally {
+            $rpc->close();
+        }
+    } catch (RpcException $e) {
+        return 'error: ' . $e->getMessage() . "\n";
+    }
 }
 
 function sleepThenRespond(TcpWorker $worker, int $ms): void
