@@ -25,6 +25,9 @@ final class Conventions {
         if (tree instanceof Map<?, ?> map && map.get("envfile") instanceof String envfile && !envfile.isEmpty()) {
             Path dir = file.toAbsolutePath().getParent();
             Path dotenv = dir == null ? Path.of(envfile) : dir.resolve(envfile);
+            if (!java.nio.file.Files.isRegularFile(dotenv)) {
+                throw new ConfigException(file, "envfile", "cannot read dotenv file " + dotenv + ": no such file");
+            }
             Dotenv.read(dotenv).forEach(env::putIfAbsent);
         }
         for (String override : options.overrides()) {

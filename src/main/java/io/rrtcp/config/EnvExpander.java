@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  *       {@code :-} ({@code ${SET}:${PORT:-6001}} → {@code ""}, {@code x:-y $SET} → {@code ""}); here every reference
  *       expands on its own ({@code val:6001}, {@code x:-y val});</li>
  *   <li>fixed: {@code ${UNSET:-a:-b}} gives the default {@code a:-b} (the first {@code :-} splits), not {@code ""};</li>
+ *   <li>added: {@code \$} is not expanded (the backslash stays, so {@code server.command}'s shell splitting turns it
+ *       into a literal {@code $}); upstream has no escape at all;</li>
  *   <li>kept with a warning: {@code ${SET:=def}} and other names that are not {@code [A-Za-z0-9_]+} expand to
  *       {@code ""} as upstream (no such variable), and the warning names the key.</li>
  * </ul>
@@ -35,6 +37,11 @@ final class EnvExpander {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+                out.append("\\$");
+                i += 2;
+                continue;
+            }
             if (c != '$' || i + 1 >= text.length()) {
                 out.append(c);
                 i++;

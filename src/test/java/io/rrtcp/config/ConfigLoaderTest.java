@@ -272,7 +272,6 @@ class ConfigLoaderTest {
                     logs:
                       level: info
                     include: [other.yaml]
-                    envfile: .env
                     endure:
                       grace_period: 30s
                     """));

@@ -78,6 +78,13 @@ class ConventionsTest {
     }
 
     @Test
+    void aMissingEnvfileIsAnErrorNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("envfile: nope.env\n" + BASE, List.of(), Map.of()));
+        assertEquals("envfile", e.key());
+        assertTrue(e.getMessage().contains("nope.env: no such file"), e.getMessage());
+    }
+
+    @Test
     void aBrokenDotenvLineIsReportedWithItsNumber() throws IOException {
         Path dotenv = dir.resolve("bad.env");
         Files.writeString(dotenv, "OK=1\nthis is not a var\n");

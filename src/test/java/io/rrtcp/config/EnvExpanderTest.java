@@ -36,6 +36,7 @@ class EnvExpanderTest {
             "x${unclosed                     | xunclosed",
             "$$                              | ''",
             "no dollars                      | no dollars",
+            "'\\$SET stays'                 | '\\$SET stays'",
     })
     void expandsLikeUpstream(String input, String expected) {
         assertEquals(expected, expand(input.strip()));

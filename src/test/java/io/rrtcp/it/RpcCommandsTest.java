@@ -107,6 +107,25 @@ class RpcCommandsTest {
     }
 
     @Test
+    void interactiveWorkersRedrawsEverySecondUntilInterrupted() throws Exception {
+        server = TestServer.in(dir).workers(1).rpc("tcp://127.0.0.1:0").start();
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        Thread watcher = Thread.ofVirtual().start(() -> cli.execute("workers", "-i", "--rpc", server.rpc()));
+        try {
+            Await.until(out::toString, o -> o.split("\u001b\\[H\u001b\\[2J", -1).length >= 3, Duration.ofSeconds(20),
+                    "two redraws");
+            assertTrue(out.toString().contains("Workers of [tcp]:"), out.toString());
+        } finally {
+            watcher.interrupt(); // Ctrl-C stands in: the loop ends
+            watcher.join(Duration.ofSeconds(10));
+        }
+        assertTrue(!watcher.isAlive(), "workers -i stopped");
+    }
+
+    @Test
     void aServerThatIsNotRunningIsOneClearLineAndExitOne() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {

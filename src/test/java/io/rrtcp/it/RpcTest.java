@@ -230,6 +230,39 @@ class RpcTest {
     }
 
     @Test
+    void rpcWritesAndTheWorkersRepliesNeverInterleaveMidMessage() throws Exception {
+        start(2);
+        int each = 20;
+        int size = 64 * 1024;
+        try (Client a = server.connect("main")) {
+            String ua = server.uuidOf(a);
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < each; i++) {
+                    char c = (char) ('a' + i);
+                    senders.submit(() -> call("tcp.Send", send(ua, String.valueOf(c).repeat(size) + "\n")));
+                }
+                senders.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        a.send(String.valueOf((char) ('A' + i)).repeat(size) + "\n\r\n"); // the worker echoes it
+                    }
+                    return null;
+                });
+                int seen = 0;
+                while (seen < 2 * each) {
+                    String line = a.readLine();
+                    if (line.equals("\r\n")) {
+                        continue; // the tail of an echoed message
+                    }
+                    String body = line.strip();
+                    assertEquals(size, body.length(), "a whole message");
+                    assertTrue(body.chars().allMatch(ch -> ch == body.charAt(0)), "one message, not a mix");
+                    seen++;
+                }
+            }
+        }
+    }
+
+    @Test
     void aServerThatIsNotRunningIsOneClearLine() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
