@@ -66,7 +66,8 @@ class RpcCommandsProcessTest {
         Path config = dir.resolve(".rr.yaml");
         Files.writeString(config, "version: '3'\nserver:\n  command: \"php " + WORKER + "\"\ntcp:\n  servers:\n"
                 + "    main:\n      addr: 127.0.0.1:" + tcpPort + "\n  pool:\n    num_workers: 2\n"
-                + "rpc:\n  listen: tcp://127.0.0.1:${RPC_PORT:-1}\n");
+                + "rpc:\n  listen: tcp://127.0.0.1:${RPC_PORT:-1}\n"
+                + "logs:\n  mode: production\n  level: info\n  output: [stdout, serve.log]\n");
         Path dotenv = dir.resolve("rpc.env");
         Files.writeString(dotenv, "RPC_PORT=" + rpcPort + "\n");
 
@@ -118,6 +119,12 @@ class RpcCommandsProcessTest {
 
             serve.destroy();
             assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve exits after SIGTERM");
+            List<String> logFile = Files.readAllLines(dir.resolve("serve.log"));
+            assertTrue(logFile.stream().anyMatch(l -> l.contains("\"msg\":\"plugin reset\"")), "JSON lines in the log file: " + logFile);
+            for (String line : logFile) {
+                com.eclipsesource.json.JsonObject o = com.eclipsesource.json.Json.parse(line).asObject();
+                assertTrue(o.get("logger") != null && o.get("level") != null && o.get("msg") != null, line);
+            }
             Result down = run("workers", "--rpc", "tcp://127.0.0.1:" + rpcPort);
             assertEquals(1, down.code());
             assertEquals("no rr-tcp RPC at tcp://127.0.0.1:" + rpcPort + ": connection refused\n", down.out());

@@ -263,6 +263,38 @@ class RpcTest {
     }
 
     @Test
+    void theRrCliGobCallsPipelinedOnOneConnectionGetGobReplies() throws Exception {
+        start(2);
+        int port = Integer.parseInt(server.rpc().replaceAll(".*:", ""));
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+            raw.setSoTimeout(20_000);
+            // what `rr workers` sends: informer.List (seq 0), then Workers (1) and Jobs (2) for each plugin
+            raw.getOutputStream().write(concat(concat(io.rrtcp.goridge.Vectors.load("g01_cli_req_informer_list_seq0"),
+                    io.rrtcp.goridge.Vectors.load("g03_cli_req_informer_workers_seq1")),
+                    io.rrtcp.goridge.Vectors.load("g05_cli_req_informer_jobs_seq2")));
+            java.util.Map<Integer, byte[]> replies = new java.util.HashMap<>();
+            for (int i = 0; i < 3; i++) {
+                io.rrtcp.goridge.Frame f = io.rrtcp.goridge.FrameCodec.read(raw.getInputStream(), 1 << 20);
+                assertEquals(io.rrtcp.goridge.Frame.CODEC_GOB, f.flags(), "gob replies, no error: " + f);
+                replies.put(f.options()[0], io.rrtcp.goridge.FrameCodec.encode(f));
+            }
+            assertEquals(java.util.HexFormat.of().formatHex(io.rrtcp.goridge.Vectors.load("g02_reply_informer_list_seq0")),
+                    java.util.HexFormat.of().formatHex(replies.get(0)));
+            assertEquals(java.util.HexFormat.of().formatHex(io.rrtcp.goridge.Vectors.load("g06_reply_informer_jobs_empty_seq2")),
+                    java.util.HexFormat.of().formatHex(replies.get(2)));
+            String workers = java.util.HexFormat.of().formatHex(replies.get(1));
+            String g04 = java.util.HexFormat.of().formatHex(io.rrtcp.goridge.Vectors.load("g04_reply_informer_workers_seq1"));
+            String definitions = g04.substring(g04.indexOf("25ff83"), g04.indexOf("29ff84"));
+            assertTrue(workers.contains(definitions), "the same type definitions as upstream");
+            for (long pid : server.workerPids()) {
+                String zigzag = Long.toHexString(pid << 1);
+                assertTrue(workers.contains(zigzag), "pid " + pid + " in " + workers);
+            }
+            assertTrue(workers.contains("0572656164790000") || workers.contains("05726561647900"), "statusStr ready");
+        }
+    }
+
+    @Test
     void aServerThatIsNotRunningIsOneClearLine() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
