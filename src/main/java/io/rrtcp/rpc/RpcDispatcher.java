@@ -2,10 +2,14 @@ package io.rrtcp.rpc;
 
 import io.rrtcp.goridge.Frame;
 import io.rrtcp.log.Log;
+import io.rrtcp.tcp.ConnectionRegistry;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns one RPC request frame into its reply frame: finds "Service.Method", decodes the argument, runs the method
@@ -24,8 +28,8 @@ public final class RpcDispatcher {
      * @param servers      the configured tcp server names (for {@code tcp.Broadcast})
      * @param writeTimeout longest wait for a {@code tcp.Send}/{@code tcp.Broadcast} write before the client is closed
      */
-    public static RpcDispatcher of(io.rrtcp.tcp.ConnectionRegistry connections, java.util.Set<String> servers,
-                                   Map<String, ManagedWorkers> plugins, java.time.Duration writeTimeout,
+    public static RpcDispatcher of(ConnectionRegistry connections, Set<String> servers,
+                                   Map<String, ManagedWorkers> plugins, Duration writeTimeout,
                                    String version) {
         RpcDispatcher d = new RpcDispatcher();
         new TcpMethods(connections, servers, writeTimeout).registerOn(d);
@@ -49,7 +53,7 @@ public final class RpcDispatcher {
         byte[] payload = request.payload();
         String method = new String(payload, 0, methodLength, StandardCharsets.UTF_8);
         Codec codec = Codec.of(request.flags());
-        byte[] methodBytes = java.util.Arrays.copyOf(payload, methodLength);
+        byte[] methodBytes = Arrays.copyOf(payload, methodLength);
         try {
             RpcMethod m = find(method);
             Object arg = Args.decode(codec, m.arg(), payload, methodLength);
