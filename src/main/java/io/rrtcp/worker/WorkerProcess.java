@@ -51,6 +51,7 @@ public final class WorkerProcess {
     private final AtomicLong execs = new AtomicLong();
     private final ReentrantLock exchange = new ReentrantLock();
     private final ArrayDeque<String> recentStderr = new ArrayDeque<>();
+    private volatile Thread stderrPump;
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean execTtlFired = new AtomicBoolean();
     private volatile WorkerState state = WorkerState.INACTIVE;
@@ -104,7 +105,7 @@ public final class WorkerProcess {
     }
 
     private void pumpStderr() {
-        Thread.ofVirtual().name("stderr-" + pid).start(() -> {
+        stderrPump = Thread.ofVirtual().name("stderr-" + pid).start(() -> {
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
@@ -176,8 +177,20 @@ public final class WorkerProcess {
     }
 
     private WorkerException startFailure(String why, Throwable cause) {
-        process.destroyForcibly();
-        awaitExit(Duration.ofSeconds(1));
+        // Process.destroy also closes the stderr pipe: a worker that is exiting anyway is let go, and its last
+        // stderr lines read, before anything is killed (else "boom" and the like would be lost at random)
+        if (!awaitExit(Duration.ofMillis(500))) {
+            process.destroyForcibly();
+            awaitExit(Duration.ofSeconds(1));
+        }
+        Thread pump = stderrPump;
+        if (pump != null && !process.isAlive()) {
+            try {
+                pump.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String stderr = recentStderr();
         String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
         String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())

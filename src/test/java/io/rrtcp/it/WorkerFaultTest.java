@@ -60,7 +60,11 @@ class WorkerFaultTest {
         try (LogCapture log = new LogCapture(); Client victim = server.connect("main"); Client other = server.connect("main")) {
             assertEquals("a\r\n", victim.ask("a\r\n"));
             assertEquals("b\r\n", other.ask("b\r\n")); // both connected: the sleep below is the only request in flight
+            String victimUuid = server.uuidOf(victim);
             victim.send("sleep 5000\r\n");
+            // the worker is WORKING from the moment it is taken; kill it only once it has the request in hand
+            server.awaitEvents(all -> all.stream().anyMatch(e -> e.uuid().equals(victimUuid)
+                    && e.body().startsWith("sleep")), Duration.ofSeconds(10));
             WorkerInfo busy = Await.until(() -> server.server().pool().workers(),
                     ws -> ws.stream().anyMatch(w -> w.state() == WorkerState.WORKING), Duration.ofSeconds(10),
                     "a working worker").stream().filter(w -> w.state() == WorkerState.WORKING).findFirst().orElseThrow();
