@@ -10,6 +10,9 @@
  *   DELIM=text          delimiter stripped before matching commands (escapes interpreted); "\r\n" and "\n" always are
  *   EXIT_AFTER=N        exit(0) after answering N DATA events
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
+ *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
+ *   DIE_ON_CONNECT=1    exit(4) on every CONNECTED event without answering (a worker that keeps dying)
+ *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
  *
  * DATA commands (matched after stripping the delimiter; anything else is echoed back unchanged with WRITE):
  *   bye → WRITECLOSE "goodbye\r\n"     close → CLOSE          fail → ERROR "tcp worker failed"
@@ -17,6 +20,10 @@
  *   pid → "<pid>\n"                    sleep N → wait N ms, "slept N\n"
  *   die → exit(3) without answering    garbage → raw non-frame bytes on STDOUT, no reply
  *   stderr TEXT → TEXT on stderr, "ok\n"                      stop → ask to be replaced (Worker::stop()), exit(0)
+ *   relay → "<RR_RELAY>\n" (the relay this worker talks over)
+ *   leak N → keep N more MB allocated (resident), "leaked N\n"
+ *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
+ *   truncated → half a frame, then exit(0)
  */
 
 declare(strict_types=1);
@@ -31,6 +38,10 @@ use function RrTcp\Worker\unescape;
 if (getenv('CRASH_ON_START') === '1') {
     fwrite(STDERR, "boom\n");
     exit(1);
+}
+if (getenv('HANG_ON_START') === '1') {
+    fwrite(STDERR, "hanging before the handshake\n");
+    sleep(3600);
 }
 
 $greeting = getenv('GREETING');
@@ -86,6 +97,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
     [$name, $arg] = match (1) {
         preg_match('/^sleep (\d+)$/', $command, $m) => ['sleep <ms>', $m[1]],
         preg_match('/^stderr (.*)$/s', $command, $m) => ['stderr <text>', $m[1]],
+        preg_match('/^leak (\d+)$/', $command, $m) => ['leak <mb>', $m[1]],
         default => [$command, ''],
     };
 
@@ -104,11 +116,16 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
             'pid' => getmypid(),
         ], JSON_UNESCAPED_SLASHES) . "\n"),
         'pid' => $worker->respond(getmypid() . "\n"),
+        'relay' => $worker->respond((getenv('RR_RELAY') ?: 'pipes') . "\n"),
         'sleep <ms>' => sleepThenRespond($worker, (int)$arg),
         'die' => exit(3),
         'garbage' => $worker->getWorker()->getRelay()->writeRaw("this is not a frame at all!!\n"),
         'stderr <text>' => stderrThenRespond($worker, $arg),
         'stop' => stopAndExit($worker),
+        'leak <mb>' => leakThenRespond($worker, (int)$arg),
+        'badcrc' => writeBadFrame($worker, 'crc'),
+        'badversion' => writeBadFrame($worker, 'version'),
+        'truncated' => writeBadFrame($worker, 'truncated'),
         default => $worker->respond($request->body),
     };
 }
@@ -123,6 +140,38 @@ function stderrThenRespond(TcpWorker $worker, string $text): void
 {
     fwrite(STDERR, "$text\n");
     $worker->respond("ok\n");
+}
+
+/** @var list<string> memory the "leak" command keeps */
+$leaked = [];
+
+function leakThenRespond(TcpWorker $worker, int $mb): void
+{
+    global $leaked;
+    for ($i = 0; $i < $mb; $i++) {
+        $leaked[] = str_repeat(chr(65 + $i % 26), 1024 * 1024); // written, so resident
+    }
+    $worker->respond("leaked $mb\n");
+}
+
+/** Breaks the frame stream on purpose: wrong CRC, wrong version, or half a frame and gone. */
+function writeBadFrame(TcpWorker $worker, string $how): void
+{
+    $frame = \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame("WRITEbroken\n", [5]));
+    $relay = $worker->getWorker()->getRelay();
+    switch ($how) {
+        case 'crc':
+            $frame[6] = chr(ord($frame[6]) ^ 0xFF);
+            $relay->writeRaw($frame);
+            break;
+        case 'version':
+            $head = pack('CCV', (2 << 4) | 4, 0, 12);
+            $relay->writeRaw($head . pack('VCC', crc32($head), 0, 0) . substr($frame, 12));
+            break;
+        case 'truncated':
+            $relay->writeRaw(substr($frame, 0, 15));
+            exit(0);
+    }
 }
 
 function stopAndExit(TcpWorker $worker): never
@@ -141,6 +190,10 @@ while ($request = $worker->waitRequest()) {
 
     switch ($request->event) {
         case TcpWorker::EVENT_CONNECTED:
+            if (getenv('DIE_ON_CONNECT') === '1') {
+                fwrite(STDERR, "dying on CONNECTED\n");
+                exit(4);
+            }
             if ($greeting !== false && $greeting !== '') {
                 $worker->respond(unescape($greeting));
             } else {

@@ -1,7 +1,13 @@
 package io.rrtcp.server;
 
 import io.rrtcp.cli.VersionProvider;
+import io.rrtcp.config.OnInitConfig;
 import io.rrtcp.config.PoolConfig;
+import io.rrtcp.config.RelayConfig;
+import io.rrtcp.config.ServerConfig;
+import io.rrtcp.goridge.SocketRelayServer;
+import io.rrtcp.worker.InitCommand;
+import io.rrtcp.worker.SupervisorOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
 import io.rrtcp.tcp.ConnectionRegistry;
@@ -18,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One running rr-tcp: the worker pool started from {@code server}/{@code tcp.pool}, then the TCP servers on top of it.
@@ -25,15 +32,18 @@ import java.util.Map;
  */
 public final class RrTcpServer implements AutoCloseable {
     private static final Log LOG = Log.get("rr-tcp");
+    private static final long MEGABYTE = 1_048_576;
 
     private final RrConfig config;
     private final WorkerPool pool;
     private final TcpService tcp;
+    private final Optional<SocketRelayServer> relay;
 
-    private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp) {
+    private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<SocketRelayServer> relay) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
+        this.relay = relay;
     }
 
     /**
@@ -43,32 +53,68 @@ public final class RrTcpServer implements AutoCloseable {
      * @param workdir the workers' working directory
      */
     public static RrTcpServer start(RrConfig config, Path workdir) throws WorkerException, IOException {
-        WorkerSpec spec = workerSpec(config, workdir);
-        PoolConfig poolConfig = config.tcp().pool();
-        WorkerPool pool = new WorkerPool(new PoolOptions(poolConfig.numWorkers(), poolConfig.maxJobs(),
-                poolConfig.allocateTimeout(), poolConfig.destroyTimeout()), () -> WorkerProcess.start(spec));
-        pool.start();
+        ServerConfig server = config.server();
+        if (server.onInit().isPresent()) {
+            runOnInit(server.onInit().get(), workdir);
+        }
+        Optional<SocketRelayServer> relay = relay(server, workdir);
+        WorkerPool pool = null;
         try {
+            WorkerSpec spec = workerSpec(config, workdir, relay);
+            pool = new WorkerPool(poolOptions(config.tcp().pool()), () -> WorkerProcess.start(spec));
+            pool.start();
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool);
-            return new RrTcpServer(config, pool, tcp);
-        } catch (IOException | RuntimeException e) {
-            pool.close();
+            return new RrTcpServer(config, pool, tcp, relay);
+        } catch (WorkerException | IOException | RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            relay.ifPresent(SocketRelayServer::close);
             throw e;
         }
     }
 
+    private static void runOnInit(OnInitConfig onInit, Path workdir) throws WorkerException {
+        try {
+            InitCommand.run(onInit.command(), onInit.env(), workdir, onInit.execTimeout());
+        } catch (WorkerException e) {
+            if (onInit.exitOnError()) {
+                throw e;
+            }
+            LOG.error("on_init failed; starting anyway (on_init.exit_on_error: false)", "error", e.getMessage());
+        }
+    }
+
+    /** The listening side of a socket relay, if {@code server.relay} asks for one. */
+    private static Optional<SocketRelayServer> relay(ServerConfig server, Path workdir) throws IOException {
+        RelayConfig relay = server.relay();
+        return switch (relay.type()) {
+            case PIPES -> Optional.empty();
+            case TCP -> Optional.of(SocketRelayServer.tcp(relay.host(), relay.port(), server.relayTimeout()));
+            case UNIX -> Optional.of(SocketRelayServer.unix(workdir.resolve(relay.path()), relay.path(),
+                    server.relayTimeout()));
+        };
+    }
+
+    static PoolOptions poolOptions(PoolConfig pool) {
+        Optional<SupervisorOptions> supervisor = pool.supervisor().map(s -> new SupervisorOptions(s.watchTick(),
+                s.ttl(), s.idleTtl(), s.execTtl(), s.maxWorkerMemoryMb() * MEGABYTE));
+        return new PoolOptions(pool.numWorkers(), pool.maxJobs(), pool.allocateTimeout(), pool.destroyTimeout(),
+                pool.resetTimeout(), pool.maxQueueSize(), pool.debug(), supervisor);
+    }
+
     /** The worker command and environment, layered as upstream does (later entries win). */
-    static WorkerSpec workerSpec(RrConfig config, Path workdir) {
+    static WorkerSpec workerSpec(RrConfig config, Path workdir, Optional<SocketRelayServer> relay) {
         PoolConfig poolConfig = config.tcp().pool();
         List<String> command = poolConfig.command().orElse(config.server().command());
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("RR_RELAY", "pipes");
+        env.put("RR_RELAY", relay.map(SocketRelayServer::dsn).orElse("pipes"));
         config.rpc().ifPresent(rpc -> env.put("RR_RPC", rpc.listen()));
         env.putAll(config.server().env());
         env.put("RR_VERSION", VersionProvider.version());
         env.put("RR_MODE", "tcp");
         return new WorkerSpec(command, env, workdir, poolConfig.allocateTimeout(), poolConfig.destroyTimeout(),
-                WorkerSpec.DEFAULT_MAX_PAYLOAD);
+                WorkerSpec.DEFAULT_MAX_PAYLOAD, poolConfig.streamTimeout(), relay, config.server().relayTimeout());
     }
 
     public WorkerPool pool() {
@@ -94,5 +140,6 @@ public final class RrTcpServer implements AutoCloseable {
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();
+        relay.ifPresent(SocketRelayServer::close);
     }
 }

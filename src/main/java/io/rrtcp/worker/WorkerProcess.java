@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import io.rrtcp.goridge.Frame;
 import io.rrtcp.goridge.FrameCodec;
+import io.rrtcp.goridge.SocketRelayServer;
 import io.rrtcp.log.Log;
 
 import java.io.BufferedInputStream;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +48,10 @@ public final class WorkerProcess {
     private final Process process;
     private final long pid;
     private final WorkerSpec spec;
-    private final InputStream fromWorker;
-    private final OutputStream toWorker;
+    private InputStream fromWorker;
+    private OutputStream toWorker;
+    /** The socket relay connection, when not on pipes. */
+    private SocketChannel channel;
     private final Instant created = Instant.now();
     private final AtomicLong execs = new AtomicLong();
     private final ReentrantLock exchange = new ReentrantLock();
@@ -67,8 +72,6 @@ public final class WorkerProcess {
         this.process = process;
         this.pid = process.pid();
         this.spec = spec;
-        this.fromWorker = new BufferedInputStream(process.getInputStream(), 64 * 1024);
-        this.toWorker = process.getOutputStream();
     }
 
     /**
@@ -85,9 +88,43 @@ public final class WorkerProcess {
                     "cannot start worker command " + spec.command() + " in " + spec.workdir() + ": " + e.getMessage(), e);
         }
         WorkerProcess worker = new WorkerProcess(process, spec);
-        worker.pumpStderr();
-        worker.handshake();
+        worker.pump(process.getErrorStream(), "stderr");
+        if (spec.relay().isPresent()) {
+            worker.connect(spec.relay().get());
+        } else {
+            worker.fromWorker = new BufferedInputStream(process.getInputStream(), 64 * 1024);
+            worker.toWorker = process.getOutputStream();
+            worker.handshake();
+        }
         return worker;
+    }
+
+    /**
+     * Socket relay: the worker connects to rr-tcp, which has done the pid exchange by the time it hands over the
+     * connection. stdin is not used; stdout is logged like stderr.
+     */
+    private void connect(SocketRelayServer relay) throws WorkerException {
+        pump(process.getInputStream(), "stdout");
+        try {
+            process.getOutputStream().close();
+            channel = relay.await(pid, spec.relayTimeout(), process::isAlive);
+        } catch (IOException e) {
+            throw startFailure(e.getMessage(), e);
+        }
+        fromWorker = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
+        toWorker = Channels.newOutputStream(channel);
+        state = WorkerState.READY;
+    }
+
+    private void closeChannel() {
+        SocketChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.debug("relay connection close failed", "pid", pid, "error", e.getMessage());
+            }
+        }
     }
 
     private static ProcessBuilder processBuilder(WorkerSpec spec) {
@@ -103,16 +140,16 @@ public final class WorkerProcess {
         return builder;
     }
 
-    private void pumpStderr() {
-        Thread.ofVirtual().name("stderr-" + pid).start(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    /** Logs what the worker writes to {@code stream} line by line, and keeps the last lines for error messages. */
+    private void pump(InputStream stream, String name) {
+        Thread.ofVirtual().name(name + "-" + pid).start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     remember(line);
                     PHP.info("[" + pid + "] " + line, "pid", pid);
                 }
             } catch (IOException e) {
-                LOG.debug("worker stderr closed", "pid", pid, "error", e.getMessage());
+                LOG.debug("worker " + name + " closed", "pid", pid, "error", e.getMessage());
             }
         });
     }
@@ -176,7 +213,7 @@ public final class WorkerProcess {
     }
 
     private WorkerException startFailure(String why, Throwable cause) {
-        process.destroyForcibly();
+        kill();
         awaitExit(Duration.ofSeconds(1));
         String stderr = recentStderr();
         String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
@@ -435,7 +472,7 @@ public final class WorkerProcess {
 
     /** Reads and drops the rest of a streamed reply, answering PINGs, within destroy_timeout. */
     private void drainStream() throws WorkerException {
-        ScheduledFuture<?> watchdog = Timers.schedule(spec.stopTimeout(), process::destroyForcibly);
+        ScheduledFuture<?> watchdog = Timers.schedule(spec.streamTimeout(), this::kill);
         try {
             Frame chunk;
             do {
@@ -456,7 +493,7 @@ public final class WorkerProcess {
 
     private WorkerException broken(boolean delivered, String why, Throwable cause) {
         state = WorkerState.ERRORED;
-        process.destroyForcibly();
+        kill();
         return new WorkerException(WorkerException.Kind.BROKEN, pid, delivered, "worker " + pid + " " + why, cause);
     }
 
@@ -482,6 +519,7 @@ public final class WorkerProcess {
                     "destroy_timeout", spec.stopTimeout());
             kill();
         }
+        closeChannel();
     }
 
     private void drainStdout() {
@@ -492,9 +530,10 @@ public final class WorkerProcess {
         }
     }
 
-    /** SIGKILL. */
+    /** SIGKILL (of the worker's pid, not a group), and the relay connection closed. */
     public void kill() {
         process.destroyForcibly();
+        closeChannel();
     }
 
     /** Waits for the process to exit; true if it did. */

@@ -46,6 +46,7 @@ final class TestServer implements AutoCloseable {
         private final Map<String, String> servers = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> poolLines = new ArrayList<>();
+        private final List<String> serverLines = new ArrayList<>();
         private String script = "tcp-worker.php";
         private int workers = 2;
 
@@ -75,6 +76,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** An extra line under server, e.g. "relay: tcp://127.0.0.1:0". */
+        Builder serverLine(String line) {
+            serverLines.add(line);
+            return this;
+        }
+
         Builder script(String name) {
             script = name;
             return this;
@@ -89,6 +96,7 @@ final class TestServer implements AutoCloseable {
                     .append("  env:\n")
                     .append("    EVENT_LOG: \"").append(eventLog).append("\"\n");
             env.forEach((k, v) -> yaml.append("    ").append(k).append(": \"").append(v).append("\"\n"));
+            serverLines.forEach(l -> yaml.append("  ").append(l).append('\n'));
             yaml.append("tcp:\n  servers:\n");
             servers.forEach((name, delimiter) -> yaml.append("    ").append(name).append(":\n")
                     .append("      addr: 127.0.0.1:0\n")
