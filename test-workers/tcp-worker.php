@@ -11,7 +11,7 @@
  *   EXIT_AFTER=N        exit(0) after answering N DATA events
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
  *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
- *   DIE_ON_CONNECT=1    exit(4) on every CONNECTED event without answering (a worker that keeps dying)
+ *   DIE_ON_REQUEST=1    exit(4) on its first event without answering (a worker that starts fine, then keeps dying)
  *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
  *
  * DATA commands (matched after stripping the delimiter; anything else is echoed back unchanged with WRITE):
@@ -184,16 +184,16 @@ $worker = TcpWorker::create();
 $answered = 0;
 
 while ($request = $worker->waitRequest()) {
+    if (getenv('DIE_ON_REQUEST') === '1') {
+        fwrite(STDERR, "dying on {$request->event}\n");
+        exit(4);
+    }
     if ($eventLog !== false && $eventLog !== '') {
         logEvent($eventLog, $request);
     }
 
     switch ($request->event) {
         case TcpWorker::EVENT_CONNECTED:
-            if (getenv('DIE_ON_CONNECT') === '1') {
-                fwrite(STDERR, "dying on CONNECTED\n");
-                exit(4);
-            }
             if ($greeting !== false && $greeting !== '') {
                 $worker->respond(unescape($greeting));
             } else {

@@ -171,22 +171,24 @@ public final class WorkerProcess {
     }
 
     private void handshake() throws WorkerException {
-        ScheduledFuture<?> watchdog = Timers.schedule(spec.startTimeout(), process::destroyForcibly);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = Timers.schedule(spec.startTimeout(), () -> {
+            timedOut.set(true);
+            process.destroyForcibly();
+        });
+        String timeout = "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms";
         try {
             byte[] hello = Json.object().add("pid", ProcessHandle.current().pid()).toString()
                     .getBytes(StandardCharsets.US_ASCII);
             send(FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON, hello)));
             Frame reply = FrameCodec.read(fromWorker, 4096);
             if (reply == null) {
-                throw startFailure("exited before answering the pid handshake", null);
+                throw startFailure(timedOut.get() ? timeout : "exited before answering the pid handshake", null);
             }
             checkPidReply(reply);
             state = WorkerState.READY;
         } catch (IOException e) {
-            String why = watchdog.isDone() && !watchdog.isCancelled()
-                    ? "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms"
-                    : "failed the pid handshake: " + e.getMessage();
-            throw startFailure(why, e);
+            throw startFailure(timedOut.get() ? timeout : "failed the pid handshake: " + e.getMessage(), e);
         } finally {
             watchdog.cancel(false);
         }
@@ -264,6 +266,11 @@ public final class WorkerProcess {
     public WorkerInfo info() {
         ProcStats stats = process.isAlive() ? ProcStats.of(pid) : ProcStats.NONE;
         return new WorkerInfo(pid, state, execs.get(), created, stats.rssBytes(), stats.cpuPercent());
+    }
+
+    /** Whether a request/reply exchange is under way (its end decides what happens to the worker). */
+    boolean inExchange() {
+        return exchange.isLocked();
     }
 
     /** Requests answered successfully (not errors, not failures). */

@@ -49,6 +49,7 @@ final class TestServer implements AutoCloseable {
         private final List<String> serverLines = new ArrayList<>();
         private String script = "tcp-worker.php";
         private int workers = 2;
+        private boolean eventLog = true;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -62,6 +63,12 @@ final class TestServer implements AutoCloseable {
 
         Builder env(String key, String value) {
             env.put(key, value);
+            return this;
+        }
+
+        /** Workers do not log their events (for load tests). */
+        Builder noEventLog() {
+            eventLog = false;
             return this;
         }
 
@@ -94,7 +101,7 @@ final class TestServer implements AutoCloseable {
                     .append("server:\n")
                     .append("  command: \"php ").append(WORKERS.resolve(script)).append("\"\n")
                     .append("  env:\n")
-                    .append("    EVENT_LOG: \"").append(eventLog).append("\"\n");
+                    .append("    EVENT_LOG: \"").append(this.eventLog ? eventLog.toString() : "").append("\"\n");
             env.forEach((k, v) -> yaml.append("    ").append(k).append(": \"").append(v).append("\"\n"));
             serverLines.forEach(l -> yaml.append("  ").append(l).append('\n'));
             yaml.append("tcp:\n  servers:\n");
