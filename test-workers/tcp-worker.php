@@ -10,6 +10,7 @@
  *   DELIM=text          delimiter stripped before matching commands (escapes interpreted); "\r\n" and "\n" always are
  *   EXIT_AFTER=N        exit(0) after answering N DATA events
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
+ *   CRASH_ON_START_IF=path  like CRASH_ON_START while that file exists
  *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
  *   DIE_ON_REQUEST=1    exit(4) on its first event without answering (a worker that starts fine, then keeps dying)
  *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
@@ -24,6 +25,7 @@
  *   leak N → keep N more MB allocated (resident), "leaked N\n"
  *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
  *   truncated → half a frame, then exit(0)
+ *   stream N → N reply chunks flagged STREAM, then a final one     streamhang → one STREAM chunk, then sleep an hour
  */
 
 declare(strict_types=1);
@@ -35,7 +37,8 @@ use RrTcp\Worker\TcpWorker;
 
 use function RrTcp\Worker\unescape;
 
-if (getenv('CRASH_ON_START') === '1') {
+$crashFlag = getenv('CRASH_ON_START_IF');
+if (getenv('CRASH_ON_START') === '1' || ($crashFlag !== false && $crashFlag !== '' && file_exists($crashFlag))) {
     fwrite(STDERR, "boom\n");
     exit(1);
 }
@@ -98,6 +101,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^sleep (\d+)$/', $command, $m) => ['sleep <ms>', $m[1]],
         preg_match('/^stderr (.*)$/s', $command, $m) => ['stderr <text>', $m[1]],
         preg_match('/^leak (\d+)$/', $command, $m) => ['leak <mb>', $m[1]],
+        preg_match('/^stream (\d+)$/', $command, $m) => ['stream <n>', $m[1]],
         default => [$command, ''],
     };
 
@@ -126,6 +130,8 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'badcrc' => writeBadFrame($worker, 'crc'),
         'badversion' => writeBadFrame($worker, 'version'),
         'truncated' => writeBadFrame($worker, 'truncated'),
+        'stream <n>' => streamReply($worker, (int)$arg, false),
+        'streamhang' => streamReply($worker, 1, true),
         default => $worker->respond($request->body),
     };
 }
@@ -172,6 +178,19 @@ function writeBadFrame(TcpWorker $worker, string $how): void
             $relay->writeRaw(substr($frame, 0, 15));
             exit(0);
     }
+}
+
+/** A streamed reply (Worker::withStreamMode()): chunks with the STREAM bit in byte 10, then one without. */
+function streamReply(TcpWorker $worker, int $chunks, bool $hang): void
+{
+    $relay = $worker->getWorker()->getRelay();
+    for ($i = 0; $i < $chunks; $i++) {
+        $relay->send(new \RrTcp\Worker\Frame("WRITEchunk $i\n", [5], 0, \RrTcp\Worker\Frame::BYTE10_STREAM));
+    }
+    if ($hang) {
+        sleep(3600);
+    }
+    $worker->respond("last chunk\n");
 }
 
 function stopAndExit(TcpWorker $worker): never

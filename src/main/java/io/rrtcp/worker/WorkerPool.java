@@ -367,11 +367,20 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         while (!closed) {
             try {
                 WorkerProcess fresh = factory.start();
+                boolean surplus;
                 lock.lock();
                 try {
                     starting--;
+                    // a reset or removal may have filled or shrunk the pool meanwhile
+                    surplus = workers.size() >= target.get();
                 } finally {
                     lock.unlock();
+                }
+                if (surplus) {
+                    LOG.info("replacement no longer needed; stopping it", "pid", fresh.pid());
+                    fresh.retire();
+                    Thread.ofVirtual().name("stop-" + fresh.pid()).start(fresh::stop);
+                    return;
                 }
                 admit(fresh);
                 LOG.info("worker started", "pid", fresh.pid());

@@ -274,4 +274,31 @@ class PoolFaultTest {
         }
         awaitPoolOf(3, Set.of(victim));
     }
+
+    @Test
+    void aStreamedReplyIsRefusedClearlyAndTheWorkerStays() throws Exception {
+        server = TestServer.in(dir).workers(1).start();
+        long pid = server.workerPids().get(0);
+        try (LogCapture log = new LogCapture(); Client streamer = server.connect("main")) {
+            streamer.send("stream 7\r\n");
+            assertEquals("", streamer.readToEof(), "streaming is refused: the connection is closed");
+            log.await(Duration.ofSeconds(5), "streaming is not supported", "pid=" + pid);
+        }
+        try (Client next = server.connect("main")) {
+            assertEquals("ok\r\n", next.ask("ok\r\n"));
+        }
+        assertEquals(List.of(pid), server.workerPids(), "the stream was drained; the worker serves on");
+    }
+
+    @Test
+    void aStreamThatNeverEndsIsCutAtStreamTimeout() throws Exception {
+        server = TestServer.in(dir).workers(1).pool("stream_timeout: 500ms").start();
+        long pid = server.workerPids().get(0);
+        try (LogCapture log = new LogCapture(); Client streamer = server.connect("main")) {
+            streamer.send("streamhang\r\n");
+            assertEquals("", streamer.readToEof());
+            log.await(Duration.ofSeconds(10), "worker killed and replaced", "pid=" + pid);
+        }
+        awaitPoolOf(1, Set.of(pid));
+    }
 }
