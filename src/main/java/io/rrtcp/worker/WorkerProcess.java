@@ -392,9 +392,16 @@ public final class WorkerProcess {
 
     /** A worker that already exited never sees the request: say so, so that the pool hands it to another one. */
     private void ensureAlive() throws WorkerException {
-        if (!process.isAlive()) {
-            throw broken(false, "had exited (code " + process.exitValue() + ") before the request was sent", null);
+        if (process.isAlive()) {
+            return;
         }
+        int code = process.exitValue();
+        if (code != 0) {
+            throw broken(false, "had exited (code " + code + ") before the request was sent", null);
+        }
+        state = WorkerState.STOPPED;
+        throw new WorkerException(WorkerException.Kind.BROKEN, pid, false,
+                "worker " + pid + " had exited (code 0) before the request was sent; it goes to another worker");
     }
 
     private void sendRequest(Payload request) throws WorkerException {
