@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import io.rrtcp.goridge.Frame;
 import io.rrtcp.goridge.FrameCodec;
+import io.rrtcp.goridge.FrameException;
 import io.rrtcp.goridge.SocketRelayServer;
 import io.rrtcp.log.Log;
 
@@ -48,7 +49,7 @@ public final class WorkerProcess {
     private final Process process;
     private final long pid;
     private final WorkerSpec spec;
-    private InputStream fromWorker;
+    private CountingInputStream fromWorker;
     private OutputStream toWorker;
     /** The socket relay connection, when not on pipes. */
     private SocketChannel channel;
@@ -92,7 +93,7 @@ public final class WorkerProcess {
         if (spec.relay().isPresent()) {
             worker.connect(spec.relay().get());
         } else {
-            worker.fromWorker = new BufferedInputStream(process.getInputStream(), 64 * 1024);
+            worker.fromWorker = new CountingInputStream(new BufferedInputStream(process.getInputStream(), 64 * 1024));
             worker.toWorker = process.getOutputStream();
             worker.handshake();
         }
@@ -111,7 +112,7 @@ public final class WorkerProcess {
         } catch (IOException e) {
             throw startFailure(e.getMessage(), e);
         }
-        fromWorker = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
+        fromWorker = new CountingInputStream(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
         toWorker = Channels.newOutputStream(channel);
         state = WorkerState.READY;
     }
@@ -411,6 +412,12 @@ public final class WorkerProcess {
         try {
             send(frame);
         } catch (IOException e) {
+            boolean cleanExit = awaitExit(EXIT_GRACE) && process.exitValue() == 0;
+            if (cleanExit) {
+                state = WorkerState.STOPPED;
+                throw new WorkerException(WorkerException.Kind.BROKEN, pid, false, "worker " + pid
+                        + " exited (code 0) before the request was written; it goes to another worker", e);
+            }
             throw broken(false, "cannot write to the worker: " + e.getMessage(), e);
         }
     }
@@ -422,13 +429,20 @@ public final class WorkerProcess {
 
     private Frame receive(Payload request) throws WorkerException {
         Frame reply;
+        long before = fromWorker.count();
         try {
             reply = FrameCodec.read(fromWorker, spec.maxPayload());
+        } catch (FrameException e) {
+            throw broken(true, e.getMessage(), e);
         } catch (IOException e) {
+            // a socket peer that quits with our request unread answers with a reset, not an EOF
+            if (fromWorker.count() == before && !execTtlFired.get()) {
+                throw endedWithoutReply("hung up (" + e.getMessage() + ")");
+            }
             throw broken(true, e.getMessage(), e);
         }
         if (reply == null) {
-            throw endedWithoutReply();
+            throw endedWithoutReply("closed its output (EOF)");
         }
         return reply;
     }
@@ -441,14 +455,14 @@ public final class WorkerProcess {
      * A worker that reads a request and then exits 0 without any answer breaks the protocol (one reply per request)
      * and gets that request repeated elsewhere; that is the price of the rule, documented in the README.
      */
-    private WorkerException endedWithoutReply() {
+    private WorkerException endedWithoutReply(String hungUp) {
         boolean exited = awaitExit(EXIT_GRACE);
         if (exited && process.exitValue() == 0 && !execTtlFired.get()) {
             state = WorkerState.STOPPED;
             return new WorkerException(WorkerException.Kind.BROKEN, pid, false, "worker " + pid
                     + " exited (code 0) without reading the request; it goes to another worker");
         }
-        String how = exited ? "exited (code " + process.exitValue() + ")" : "closed its output (EOF)";
+        String how = exited ? "exited (code " + process.exitValue() + ")" : hungUp;
         return broken(true, how + " while a request was in flight", null);
     }
 
@@ -563,5 +577,43 @@ public final class WorkerProcess {
     @Override
     public String toString() {
         return "worker " + pid + " (" + state.statusStr() + ")";
+    }
+
+    /** Counts the bytes read through it, to tell "hung up before any reply byte" from "hung up mid-reply". */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 }

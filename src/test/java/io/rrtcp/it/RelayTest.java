@@ -101,4 +101,17 @@ class RelayTest {
         assertTrue(e.getMessage().contains("relay_timeout=1000ms"), e.getMessage());
         assertTrue(e.getMessage().contains("hanging before the handshake"), e.getMessage());
     }
+
+    @ParameterizedTest(name = "relay {0}")
+    @ValueSource(strings = {"pipes", "tcp", "unix"})
+    void workersExitingOnTheirOwnCostNoRequestOnAnyRelay(String kind) throws Exception {
+        server = TestServer.in(dir).workers(2).env("EXIT_AFTER", "2").serverLine("relay: " + relay(kind)).start();
+        try (Client a = server.connect("main"); Client b = server.connect("main")) {
+            for (int i = 0; i < 15; i++) {
+                assertEquals("a" + i + "\r\n", a.ask("a" + i + "\r\n"));
+                assertEquals("b" + i + "\r\n", b.ask("b" + i + "\r\n"));
+            }
+        }
+        Await.until(server::workerPids, p -> p.size() == 2, Duration.ofSeconds(20), "2 workers");
+    }
 }
