@@ -203,7 +203,10 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                     if (worker.isAlive() && worker.state() == WorkerState.READY && !worker.isRetired()) {
                         return worker;
                     }
-                    continue; // died while idle: its exit handler replaces it
+                    if (!worker.isAlive()) {
+                        dropDead(worker);
+                    }
+                    continue;
                 }
                 if (left <= 0) {
                     throw new WorkerException(WorkerException.Kind.NO_FREE_WORKERS, 0, false,
@@ -224,8 +227,18 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         return new WorkerException(WorkerException.Kind.POOL_CLOSED, 0, false, "the worker pool is shutting down");
     }
 
+    /** A worker found dead while idle: replaced (off this thread, which may hold the lock). */
+    private void dropDead(WorkerProcess worker) {
+        Thread.ofVirtual().name("drop-" + worker.pid()).start(
+                () -> retire(worker, null, "process exited while idle", false));
+    }
+
     /** Back to the idle FIFO, unless it is due for replacement. */
     private void release(WorkerProcess worker) {
+        if (!worker.isAlive()) {
+            retire(worker, WorkerState.STOPPED, "process exited after its request", false);
+            return;
+        }
         if (closed) {
             worker.retire();
             Thread.ofVirtual().name("stop-" + worker.pid()).start(worker::stop);
@@ -318,6 +331,9 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             outgoing.remove(worker);
             return;
         }
+        if (worker.inExchange()) {
+            return; // its request fails or ends now; that path retires it with the better reason
+        }
         worker.setState(exitCode == 0 ? WorkerState.STOPPED : WorkerState.ERRORED);
         retire(worker, null, "process exited with code " + exitCode + stderrHint(worker), exitCode != 0);
     }
@@ -351,11 +367,20 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         while (!closed) {
             try {
                 WorkerProcess fresh = factory.start();
+                boolean surplus;
                 lock.lock();
                 try {
                     starting--;
+                    // a reset or removal may have filled or shrunk the pool meanwhile
+                    surplus = workers.size() >= target.get();
                 } finally {
                     lock.unlock();
+                }
+                if (surplus) {
+                    LOG.info("replacement no longer needed; stopping it", "pid", fresh.pid());
+                    fresh.retire();
+                    Thread.ofVirtual().name("stop-" + fresh.pid()).start(fresh::stop);
+                    return;
                 }
                 admit(fresh);
                 LOG.info("worker started", "pid", fresh.pid());

@@ -111,4 +111,58 @@ class PoolControlTest {
             assertTrue(ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "old worker " + pid + " is gone");
         }
     }
+
+    @Test
+    void resetUnderLoadDropsNoConnection() throws Exception {
+        server = TestServer.in(dir).workers(3).noEventLog().start();
+        Set<Long> old = new HashSet<>(server.workerPids());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        List<CompletableFuture<Integer>> clients = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 20; c++) {
+                int id = c;
+                clients.add(CompletableFuture.supplyAsync(() -> {
+                    int n = 0;
+                    try (Client client = server.connect("main")) {
+                        while (!stop.get() || n < 5) {
+                            String m = (n % 10 == 3 ? "sleep 50" : "c" + id + "-" + n) + "\r\n";
+                            String got = client.ask(m);
+                            assertEquals(m.startsWith("sleep") ? "slept 50\n" : m, got);
+                            answers.incrementAndGet();
+                            n++;
+                        }
+                        return n;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("connection " + id + " dropped after " + n, e);
+                    }
+                }, threads));
+            }
+            Await.until(answers::get, n -> n > 100, Duration.ofSeconds(20), "traffic on every connection");
+            pool().reset();
+            pool().reset();
+            stop.set(true);
+            for (CompletableFuture<Integer> f : clients) {
+                assertTrue(f.get() >= 5);
+            }
+        }
+        List<Long> now = server.workerPids();
+        assertEquals(3, now.size());
+        assertTrue(now.stream().noneMatch(old::contains), old + " -> " + now);
+    }
+
+    @Test
+    void aResetWhoseWorkersCannotStartFailsWithTheirStderr() throws Exception {
+        Path flag = dir.resolve("broken");
+        server = TestServer.in(dir).workers(1).env("CRASH_ON_START_IF", flag.toString()).start();
+        java.nio.file.Files.writeString(flag, "x");
+        io.rrtcp.worker.WorkerException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.rrtcp.worker.WorkerException.class, () -> pool().reset());
+        assertTrue(e.getMessage().contains("boom"), e.getMessage());
+        java.nio.file.Files.delete(flag);
+        Await.until(server::workerPids, p -> p.size() == 1, Duration.ofSeconds(20), "the pool recovers once workers start");
+        try (Client client = server.connect("main")) {
+            assertEquals("back\r\n", client.ask("back\r\n"));
+        }
+    }
 }

@@ -46,9 +46,11 @@ final class TestServer implements AutoCloseable {
         private final Map<String, String> servers = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> poolLines = new ArrayList<>();
+        private final List<String> serverLines = new ArrayList<>();
         private String script = "tcp-worker.php";
         private int workers = 2;
         private String rpcListen;
+        private boolean eventLog = true;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -62,6 +64,12 @@ final class TestServer implements AutoCloseable {
 
         Builder env(String key, String value) {
             env.put(key, value);
+            return this;
+        }
+
+        /** Workers do not log their events (for load tests). */
+        Builder noEventLog() {
+            eventLog = false;
             return this;
         }
 
@@ -82,6 +90,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** An extra line under server, e.g. "relay: tcp://127.0.0.1:0". */
+        Builder serverLine(String line) {
+            serverLines.add(line);
+            return this;
+        }
+
         Builder script(String name) {
             script = name;
             return this;
@@ -94,8 +108,9 @@ final class TestServer implements AutoCloseable {
                     .append("server:\n")
                     .append("  command: \"php ").append(WORKERS.resolve(script)).append("\"\n")
                     .append("  env:\n")
-                    .append("    EVENT_LOG: \"").append(eventLog).append("\"\n");
+                    .append("    EVENT_LOG: \"").append(this.eventLog ? eventLog.toString() : "").append("\"\n");
             env.forEach((k, v) -> yaml.append("    ").append(k).append(": \"").append(v).append("\"\n"));
+            serverLines.forEach(l -> yaml.append("  ").append(l).append('\n'));
             yaml.append("tcp:\n  servers:\n");
             servers.forEach((name, delimiter) -> yaml.append("    ").append(name).append(":\n")
                     .append("      addr: 127.0.0.1:0\n")
