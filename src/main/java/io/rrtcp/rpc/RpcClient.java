@@ -15,12 +15,17 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A goridge RPC client speaking the JSON codec, as PHP's {@code Spiral\Goridge\RPC\RPC} does: one call at a time,
  * sequence ids from 1. Used by the CLI's {@code workers}, {@code reset} and {@code connections}.
  */
 public final class RpcClient implements AutoCloseable {
+    /** Longest wait for one reply: above upstream's 60 s reset_timeout, so that a slow {@code resetter.Reset} fits. */
+    public static final Duration CALL_TIMEOUT = Duration.ofMinutes(3);
+
     private final RpcAddress address;
     private final SocketChannel channel;
     private final InputStream in;
@@ -84,10 +89,32 @@ public final class RpcClient implements AutoCloseable {
         int id = seq++;
         byte[] frame = FrameCodec.encode(flags, 0, new int[]{id, name.length}, name, body);
         ByteBuffer out = ByteBuffer.wrap(frame);
-        while (out.hasRemaining()) {
-            channel.write(out);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        // a blocking channel read has no timeout of its own: a watchdog closes the channel when the reply is late
+        Thread watchdog = Thread.ofVirtual().name("rpc-call-timeout").start(() -> {
+            try {
+                Thread.sleep(CALL_TIMEOUT);
+                timedOut.set(true);
+                channel.close();
+            } catch (InterruptedException | IOException ignored) {
+                // the reply came in time (interrupted), or the channel is already closed
+            }
+        });
+        Frame reply;
+        try {
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+            reply = FrameCodec.read(in, RpcServer.MAX_PAYLOAD);
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                throw new IOException("no reply from rr-tcp at " + address + " to " + method + " within "
+                        + CALL_TIMEOUT.toMinutes() + " minutes", e);
+            }
+            throw e;
+        } finally {
+            watchdog.interrupt();
         }
-        Frame reply = FrameCodec.read(in, RpcServer.MAX_PAYLOAD);
         if (reply == null) {
             throw new IOException("rr-tcp at " + address + " closed the RPC connection without a reply to " + method);
         }
