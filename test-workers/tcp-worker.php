@@ -10,6 +10,10 @@
  *   DELIM=text          delimiter stripped before matching commands (escapes interpreted); "\r\n" and "\n" always are
  *   EXIT_AFTER=N        exit(0) after answering N DATA events
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
+ *   CRASH_ON_START_IF=path  like CRASH_ON_START while that file exists
+ *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
+ *   DIE_ON_REQUEST=1    exit(4) on its first event without answering (a worker that starts fine, then keeps dying)
+ *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
  *
  * DATA commands (matched after stripping the delimiter; anything else is echoed back unchanged with WRITE):
  *   bye → WRITECLOSE "goodbye\r\n"     close → CLOSE          fail → ERROR "tcp worker failed"
@@ -17,20 +21,36 @@
  *   pid → "<pid>\n"                    sleep N → wait N ms, "slept N\n"
  *   die → exit(3) without answering    garbage → raw non-frame bytes on STDOUT, no reply
  *   stderr TEXT → TEXT on stderr, "ok\n"                      stop → ask to be replaced (Worker::stop()), exit(0)
+ *   broadcast TEXT → over RR_RPC (lib/Rpc.php): tcp.Broadcast TEXT."\n" to this server except this connection,
+ *                    then "sent to N\n" (a stateless chat: the worker reaches the other clients)
+ *   whisper UUID TEXT → tcp.Send TEXT."\n" to connection UUID, then "sent\n" or "error: <message>\n"
+ *   relay → "<RR_RELAY>\n" (the relay this worker talks over)
+ *   leak N → keep N more MB allocated (resident), "leaked N\n"
+ *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
+ *   truncated → half a frame, then exit(0)
+ *   stream N → N reply chunks flagged STREAM, then a final one     streamhang → one STREAM chunk, then sleep an hour
  */
 
 declare(strict_types=1);
 
 require __DIR__ . '/lib/Goridge.php';
+require __DIR__ . '/lib/Rpc.php';
 
+use RrTcp\Rpc\Rpc;
+use RrTcp\Rpc\RpcException;
 use RrTcp\Worker\Request;
 use RrTcp\Worker\TcpWorker;
 
 use function RrTcp\Worker\unescape;
 
-if (getenv('CRASH_ON_START') === '1') {
+$crashFlag = getenv('CRASH_ON_START_IF');
+if (getenv('CRASH_ON_START') === '1' || ($crashFlag !== false && $crashFlag !== '' && file_exists($crashFlag))) {
     fwrite(STDERR, "boom\n");
     exit(1);
+}
+if (getenv('HANG_ON_START') === '1') {
+    fwrite(STDERR, "hanging before the handshake\n");
+    sleep(3600);
 }
 
 $greeting = getenv('GREETING');
@@ -86,6 +106,10 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
     [$name, $arg] = match (1) {
         preg_match('/^sleep (\d+)$/', $command, $m) => ['sleep <ms>', $m[1]],
         preg_match('/^stderr (.*)$/s', $command, $m) => ['stderr <text>', $m[1]],
+        preg_match('/^broadcast (.*)$/s', $command, $m) => ['broadcast <text>', $m[1]],
+        preg_match('/^whisper (\S+) (.*)$/s', $command, $m) => ['whisper <uuid> <text>', [$m[1], $m[2]]],
+        preg_match('/^leak (\d+)$/', $command, $m) => ['leak <mb>', $m[1]],
+        preg_match('/^stream (\d+)$/', $command, $m) => ['stream <n>', $m[1]],
         default => [$command, ''],
     };
 
@@ -104,13 +128,39 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
             'pid' => getmypid(),
         ], JSON_UNESCAPED_SLASHES) . "\n"),
         'pid' => $worker->respond(getmypid() . "\n"),
+        'relay' => $worker->respond((getenv('RR_RELAY') ?: 'pipes') . "\n"),
         'sleep <ms>' => sleepThenRespond($worker, (int)$arg),
         'die' => exit(3),
         'garbage' => $worker->getWorker()->getRelay()->writeRaw("this is not a frame at all!!\n"),
         'stderr <text>' => stderrThenRespond($worker, $arg),
         'stop' => stopAndExit($worker),
+        'broadcast <text>' => $worker->respond(viaRpc(fn (Rpc $rpc) => 'sent to ' . $rpc->call('tcp.Broadcast', [
+            'server' => $request->server, 'data' => "$arg\n", 'except' => $request->connectionUuid]))),
+        'whisper <uuid> <text>' => $worker->respond(viaRpc(fn (Rpc $rpc) => $rpc->call('tcp.Send', [
+            'uuid' => $arg[0], 'data' => "{$arg[1]}\n"]) ? 'sent' : 'not sent')),
+        'leak <mb>' => leakThenRespond($worker, (int)$arg),
+        'badcrc' => writeBadFrame($worker, 'crc'),
+        'badversion' => writeBadFrame($worker, 'version'),
+        'truncated' => writeBadFrame($worker, 'truncated'),
+        'stream <n>' => streamReply($worker, (int)$arg, false),
+        'streamhang' => streamReply($worker, 1, true),
         default => $worker->respond($request->body),
     };
+}
+
+/** Runs $call on a fresh RPC connection to RR_RPC; the answer line is its result or the error. */
+function viaRpc(callable $call): string
+{
+    try {
+        $rpc = Rpc::create((string)getenv('RR_RPC'));
+        try {
+            return $call($rpc) . "\n";
+        } finally {
+            $rpc->close();
+        }
+    } catch (RpcException $e) {
+        return 'error: ' . $e->getMessage() . "\n";
+    }
 }
 
 function sleepThenRespond(TcpWorker $worker, int $ms): void
@@ -125,6 +175,51 @@ function stderrThenRespond(TcpWorker $worker, string $text): void
     $worker->respond("ok\n");
 }
 
+/** @var list<string> memory the "leak" command keeps */
+$leaked = [];
+
+function leakThenRespond(TcpWorker $worker, int $mb): void
+{
+    global $leaked;
+    for ($i = 0; $i < $mb; $i++) {
+        $leaked[] = str_repeat(chr(65 + $i % 26), 1024 * 1024); // written, so resident
+    }
+    $worker->respond("leaked $mb\n");
+}
+
+/** Breaks the frame stream on purpose: wrong CRC, wrong version, or half a frame and gone. */
+function writeBadFrame(TcpWorker $worker, string $how): void
+{
+    $frame = \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame("WRITEbroken\n", [5]));
+    $relay = $worker->getWorker()->getRelay();
+    switch ($how) {
+        case 'crc':
+            $frame[6] = chr(ord($frame[6]) ^ 0xFF);
+            $relay->writeRaw($frame);
+            break;
+        case 'version':
+            $head = pack('CCV', (2 << 4) | 4, 0, 12);
+            $relay->writeRaw($head . pack('VCC', crc32($head), 0, 0) . substr($frame, 12));
+            break;
+        case 'truncated':
+            $relay->writeRaw(substr($frame, 0, 15));
+            exit(0);
+    }
+}
+
+/** A streamed reply (Worker::withStreamMode()): chunks with the STREAM bit in byte 10, then one without. */
+function streamReply(TcpWorker $worker, int $chunks, bool $hang): void
+{
+    $relay = $worker->getWorker()->getRelay();
+    for ($i = 0; $i < $chunks; $i++) {
+        $relay->send(new \RrTcp\Worker\Frame("WRITEchunk $i\n", [5], 0, \RrTcp\Worker\Frame::BYTE10_STREAM));
+    }
+    if ($hang) {
+        sleep(3600);
+    }
+    $worker->respond("last chunk\n");
+}
+
 function stopAndExit(TcpWorker $worker): never
 {
     $worker->stop(); // the server replaces this worker and re-runs the request on another one
@@ -135,6 +230,10 @@ $worker = TcpWorker::create();
 $answered = 0;
 
 while ($request = $worker->waitRequest()) {
+    if (getenv('DIE_ON_REQUEST') === '1') {
+        fwrite(STDERR, "dying on {$request->event}\n");
+        exit(4);
+    }
     if ($eventLog !== false && $eventLog !== '') {
         logEvent($eventLog, $request);
     }

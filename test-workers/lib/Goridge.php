@@ -7,7 +7,7 @@
  * with the published PHP packages (spiral/goridge + spiral/roadrunner-worker + spiral/roadrunner-tcp) sends:
  *
  *   Frame      ~ Spiral\Goridge\Frame (packFrame / readHeader)
- *   Relay      ~ Spiral\Goridge\StreamRelay (pipes relay only)
+ *   Relay      ~ Spiral\Goridge\StreamRelay / SocketRelay (pipes, tcp://host:port, unix:///path.sock)
  *   Worker     ~ Spiral\RoadRunner\Worker (pid handshake, stop command, respond/error/stop)
  *   TcpWorker  ~ Spiral\RoadRunner\Tcp\TcpWorker (waitRequest/respond/read/close)
  *
@@ -20,7 +20,9 @@
  *   options    n x u32
  *   payload
  *
- * Only the pipes relay is implemented (RR_RELAY=pipes, the default).
+ * The relay is chosen from RR_RELAY like Environment::fromGlobals() does: "pipes" (default) uses STDIN/STDOUT;
+ * "tcp://host:port" and "unix:///path.sock" connect to the server, which then speaks first (pid request). Sockets are
+ * opened with stream_socket_client(), so ext-sockets is not needed.
  */
 
 declare(strict_types=1);
@@ -237,12 +239,42 @@ class Worker
     public static function create(bool $interceptSideEffects = true): static
     {
         $relay = \getenv('RR_RELAY');
-        if ($relay !== false && $relay !== '' && $relay !== 'pipes') {
-            \fwrite(\STDERR, "rr-tcp test worker: only the pipes relay is supported (RR_RELAY=$relay)\n");
+        if ($relay === false || $relay === '' || $relay === 'pipes') {
+            return new static(new Relay(\STDIN, \STDOUT), $interceptSideEffects);
+        }
+        if (!\preg_match('#^(tcp|unix)://.+$#', $relay)) {
+            \fwrite(\STDERR, "rr-tcp test worker: unsupported RR_RELAY=$relay (pipes, tcp://host:port, unix:///path)\n");
             exit(1);
         }
+        $socket = self::connect($relay);
 
-        return new static(new Relay(\STDIN, \STDOUT), $interceptSideEffects);
+        return new static(new Relay($socket, $socket), $interceptSideEffects);
+    }
+
+    /**
+     * Connects to a socket relay, retrying briefly (the server may still be binding), like SocketRelay::connect().
+     *
+     * @return resource
+     */
+    private static function connect(string $address)
+    {
+        $error = '';
+        for ($attempt = 0; $attempt < 50; $attempt++) {
+            $socket = @\stream_socket_client($address, $errno, $errstr, 5.0);
+            if ($socket !== false) {
+                \stream_set_blocking($socket, true);
+                \stream_set_timeout($socket, 86400 * 365); // no read timeout: the worker waits for requests
+                if ($address[0] === 't' && \function_exists('socket_import_stream')) {
+                    @\socket_set_option(\socket_import_stream($socket), \SOL_TCP, \TCP_NODELAY, 1);
+                }
+
+                return $socket;
+            }
+            $error = "$errstr ($errno)";
+            \usleep(20_000);
+        }
+        \fwrite(\STDERR, "rr-tcp test worker: cannot connect to relay $address: $error\n");
+        exit(1);
     }
 
     /** Output buffer with chunk size 1 that forwards everything to STDERR (as Worker::create() does). */

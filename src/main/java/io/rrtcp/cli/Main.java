@@ -6,10 +6,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The {@code rr-tcp} command: global options shared by every subcommand, and the subcommands. */
 @Command(name = "rr-tcp", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, WorkersCommand.class, ResetCommand.class, ConnectionsCommand.class,
+                CommandLine.HelpCommand.class},
         description = "RoadRunner-compatible TCP application server for PHP workers.")
 public final class Main implements Runnable {
     @Option(names = {"-c", "--config"}, scope = ScopeType.INHERIT, defaultValue = ".rr.yaml", paramLabel = "FILE",
@@ -23,6 +26,20 @@ public final class Main implements Runnable {
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Debug log lines, and stack traces with errors.")
     boolean debug;
+
+    @Option(names = {"-o", "--override"}, scope = ScopeType.INHERIT, paramLabel = "KEY.PATH=VALUE",
+            description = "Override a config value, e.g. -o tcp.pool.num_workers=4 (repeatable; env-expanded).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--dotenv", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Load environment variables from FILE before reading the config (never overrides set ones;"
+                    + " DOTENV_PATH, when set, wins).")
+    Path dotenv;
+
+    @Option(names = "--rpc", scope = ScopeType.INHERIT, paramLabel = "ADDR",
+            description = "RPC address of a running rr-tcp (tcp://host:port or unix:///path); default: rpc.listen of"
+                    + " the config.")
+    String rpc;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package io.rrtcp.cli;
 
 import io.rrtcp.config.ConfigException;
 import io.rrtcp.config.ConfigLoader;
+import io.rrtcp.config.ConfigOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
 import io.rrtcp.server.RrTcpServer;
@@ -36,8 +37,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         RrConfig config;
         try {
-            config = ConfigLoader.load(main.configFile());
+            config = ConfigLoader.load(main.configFile(), ConfigOptions.of(main.overrides, main.dotenv));
         } catch (ConfigException e) {
+            return fail(2, e);
+        }
+        try {
+            LogSetup.apply(config.logs(), main.workingDirectory(), main.debug);
+        } catch (IOException e) {
             return fail(2, e);
         }
         config.warnings().forEach(w -> LOG.warn(w));
@@ -50,7 +56,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(ServeCommand::killChildren, "kill-workers"));
         LOG.info("rr-tcp started", "version", VersionProvider.version(), "config", config.file(),
-                "servers", server.addresses().size(), "workers", server.pool().workers().size());
+                "servers", server.addresses().size(), "workers", server.pool().workers().size(),
+                "rpc", server.rpcAddress().map(Object::toString).orElse("off"));
         stop.await();
         server.close();
         LOG.info("rr-tcp stopped");

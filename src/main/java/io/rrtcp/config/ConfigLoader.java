@@ -33,12 +33,17 @@ public final class ConfigLoader {
     private static final Set<String> POOL_KEYS = Set.of("num_workers", "max_jobs", "allocate_timeout", "destroy_timeout",
             "command", "max_queue_size", "reset_timeout", "stream_timeout", "debug", "supervisor", "dynamic_allocator");
     private static final Set<String> RPC_KEYS = Set.of("listen");
+    private static final Set<String> SUPERVISOR_KEYS =
+            Set.of("watch_tick", "ttl", "idle_ttl", "exec_ttl", "max_worker_memory");
+    private static final Set<String> ON_INIT_KEYS = Set.of("command", "exec_timeout", "env", "exit_on_error", "user");
+    private static final String RELAY_DSN_HELP = "invalid DSN (tcp://:6001, unix://file.sock)";
 
     private static final Pattern SERVER_NAME = Pattern.compile("^[a-z0-9._-]+$");
     private static final byte[] DEFAULT_DELIMITER = "\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MEGABYTE = 1_048_576;
     private static final int MAX_READ_BUF_MEGABYTES = 100;
     private static final int MAX_WORKERS = 500;
+    private static final Duration DEFAULT_TIMEOUT = PoolConfig.DEFAULT_TIMEOUT;
 
     private ConfigLoader() {
     }
@@ -49,13 +54,22 @@ public final class ConfigLoader {
      * @throws ConfigException when the file cannot be read, is not YAML, or holds an unusable value
      */
     public static RrConfig load(Path file) {
+        return load(file, ConfigOptions.defaults());
+    }
+
+    /**
+     * Reads and validates {@code file} with the command line's overrides and environment.
+     *
+     * @throws ConfigException when the file cannot be read, is not YAML, or holds an unusable value
+     */
+    public static RrConfig load(Path file, ConfigOptions options) {
         String yaml;
         try {
             yaml = Files.readString(file);
         } catch (IOException e) {
             throw new ConfigException(file, "", "cannot read config file: " + reason(e));
         }
-        return parse(yaml, file);
+        return parse(yaml, file, options);
     }
 
     /**
@@ -64,8 +78,14 @@ public final class ConfigLoader {
      * @throws ConfigException when the text is not YAML or holds an unusable value
      */
     public static RrConfig parse(String yaml, Path file) {
+        return parse(yaml, file, ConfigOptions.defaults());
+    }
+
+    /** As {@link #parse(String, Path)}, after {@code envfile}, {@code -o} overrides and {@code ${VAR}} substitution. */
+    public static RrConfig parse(String yaml, Path file, ConfigOptions options) {
         List<String> warnings = new ArrayList<>();
-        Node root = Node.root(YamlReader.read(yaml, file), file, warnings);
+        Object tree = Conventions.apply(YamlReader.read(yaml, file), file, options, warnings);
+        Node root = Node.root(tree, file, warnings);
         if (!root.isAbsent() && !root.isMap()) {
             throw root.error("the file must be a map of sections (version, server, tcp, ...), got " + root.shown());
         }
@@ -78,7 +98,8 @@ public final class ConfigLoader {
         ServerConfig server = server(root.get("server"));
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings);
+        LogsConfig logs = Conventions.logs(root.get("logs"));
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs);
     }
 
     private static String version(Node node) {
@@ -101,7 +122,81 @@ public final class ConfigLoader {
         if (command.isEmpty()) {
             throw commandNode.error("command should not be empty");
         }
-        return new ServerConfig(command, env(server.get("env")));
+        Node relayTimeout = server.get("relay_timeout");
+        if (server.get("user").isWritten()) {
+            server.get("user").warn("running workers as another user is not supported by rr-tcp (ignored)");
+        }
+        return new ServerConfig(command, env(server.get("env")), relay(server.get("relay")),
+                orDefault(duration(relayTimeout), ServerConfig.DEFAULT_RELAY_TIMEOUT), onInit(server.get("on_init")));
+    }
+
+    /** {@code server.relay}: pipes (default), tcp://host:port or unix://path. */
+    private static RelayConfig relay(Node node) {
+        if (node.isAbsent() || "".equals(node.value())) {
+            return RelayConfig.PIPES;
+        }
+        if (!(node.value() instanceof String dsn)) {
+            throw node.error(RELAY_DSN_HELP + ", got " + node.shown());
+        }
+        if (dsn.equals("pipes")) {
+            return RelayConfig.PIPES;
+        }
+        String[] parts = dsn.split("://", 2);
+        if (parts.length != 2 || parts[1].isEmpty()) {
+            throw node.error(RELAY_DSN_HELP + ", got " + node.shown());
+        }
+        return switch (parts[0]) {
+            case "unix" -> new RelayConfig(RelayConfig.Type.UNIX, "", 0, parts[1]);
+            case "tcp" -> tcpRelay(node, parts[1]);
+            default -> throw node.error(RELAY_DSN_HELP + ", got " + node.shown());
+        };
+    }
+
+    private static RelayConfig tcpRelay(Node node, String hostPort) {
+        ListenAddress addr;
+        try {
+            addr = ListenAddress.parse(hostPort);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
+        if (addr.host().isEmpty()) {
+            throw node.error("a tcp relay needs a host, e.g. tcp://127.0.0.1:6002 (PHP workers cannot dial "
+                    + node.shown() + ")");
+        }
+        return new RelayConfig(RelayConfig.Type.TCP, addr.host(), addr.port(), "");
+    }
+
+    /** {@code server.on_init}, when present: its command is required. */
+    private static Optional<OnInitConfig> onInit(Node node) {
+        if (!node.isWritten()) {
+            return Optional.empty();
+        }
+        node.warnUnknownKeys(ON_INIT_KEYS);
+        Node commandNode = node.get("command");
+        List<String> command = command(commandNode);
+        if (command.isEmpty()) {
+            throw commandNode.error("command should not be empty");
+        }
+        if (node.get("user").isWritten()) {
+            node.get("user").warn("running on_init as another user is not supported by rr-tcp (ignored)");
+        }
+        return Optional.of(new OnInitConfig(command, orDefault(duration(node.get("exec_timeout")), DEFAULT_TIMEOUT),
+                env(node.get("env")), bool(node.get("exit_on_error"), true)));
+    }
+
+    private static boolean bool(Node node, boolean absent) {
+        if (node.isAbsent()) {
+            return absent;
+        }
+        Boolean value = node.weakBoolean();
+        if (value == null) {
+            throw node.error("must be true or false, got " + node.shown());
+        }
+        return value;
+    }
+
+    private static Duration orDefault(Duration value, Duration fallback) {
+        return value.isZero() ? fallback : value;
     }
 
     /** A command as argv: a string split like a shell would, or a list used as is; empty when absent or blank. */
@@ -224,9 +319,39 @@ public final class ConfigLoader {
     private static PoolConfig pool(Node pool) {
         pool.warnUnknownKeys(POOL_KEYS);
         List<String> command = command(pool.get("command"));
+        if (pool.get("dynamic_allocator").isWritten()) {
+            pool.get("dynamic_allocator").warn("dynamic allocation is not supported by rr-tcp (ignored); "
+                    + "size the pool with num_workers");
+        }
         return new PoolConfig(numWorkers(pool.get("num_workers")), maxJobs(pool.get("max_jobs")),
                 timeout(pool.get("allocate_timeout")), timeout(pool.get("destroy_timeout")),
-                command.isEmpty() ? Optional.empty() : Optional.of(command));
+                command.isEmpty() ? Optional.empty() : Optional.of(command),
+                count(pool.get("max_queue_size"), "0 = no limit"), timeout(pool.get("reset_timeout")),
+                timeout(pool.get("stream_timeout")), bool(pool.get("debug"), false), supervisor(pool.get("supervisor")));
+    }
+
+    /** {@code tcp.pool.supervisor}: active only when the section is present, as upstream. */
+    private static Optional<SupervisorConfig> supervisor(Node node) {
+        if (!node.isWritten()) {
+            return Optional.empty();
+        }
+        node.warnUnknownKeys(SUPERVISOR_KEYS);
+        if (!node.isAbsent() && !node.isMap()) {
+            throw node.error("must be a map, got " + node.shown());
+        }
+        return Optional.of(new SupervisorConfig(
+                orDefault(duration(node.get("watch_tick")), SupervisorConfig.DEFAULT_WATCH_TICK),
+                duration(node.get("ttl")), duration(node.get("idle_ttl")), duration(node.get("exec_ttl")),
+                count(node.get("max_worker_memory"), "megabytes, 0 = no limit")));
+    }
+
+    /** A whole number >= 0; absent means 0. */
+    private static long count(Node node, String meaning) {
+        Long n = node.isAbsent() ? Long.valueOf(0) : node.weakInteger();
+        if (n == null || n < 0) {
+            throw node.error("must be an integer >= 0 (" + meaning + "), got " + node.shown());
+        }
+        return n;
     }
 
     private static int numWorkers(Node node) {
@@ -250,8 +375,7 @@ public final class ConfigLoader {
 
     /** A pool timeout; absent or zero means 60s as upstream. */
     private static Duration timeout(Node node) {
-        Duration timeout = duration(node);
-        return timeout.isZero() ? PoolConfig.DEFAULT_TIMEOUT : timeout;
+        return orDefault(duration(node), DEFAULT_TIMEOUT);
     }
 
     /** A Go duration string, or a bare integer meaning nanoseconds (upstream quirk P5, kept but warned about). */

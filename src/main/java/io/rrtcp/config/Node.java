@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -145,6 +146,17 @@ final class Node {
             case Long number -> number;
             case BigInteger number when number.bitLength() < Long.SIZE -> number.longValue();
             case String text when DECIMAL.matcher(text).matches() && text.length() < 19 -> Long.parseLong(text);
+            case null, default -> null;
+        };
+    }
+
+    /** The value as a boolean, also from the strings Go's strconv.ParseBool accepts; null when it is not one. */
+    Boolean weakBoolean() {
+        return switch (value) {
+            case Boolean flag -> flag;
+            case Integer number when number == 0 || number == 1 -> number == 1;
+            case String text when Set.of("1", "t", "T", "true", "TRUE", "True").contains(text) -> true;
+            case String text when Set.of("0", "f", "F", "false", "FALSE", "False").contains(text) -> false;
             case null, default -> null;
         };
     }

@@ -13,10 +13,17 @@ import java.util.Optional;
  * @param tcp      the {@code tcp} section
  * @param rpc      the {@code rpc} section, empty when the file has none
  * @param warnings non-fatal findings (unknown sections or keys), each naming the key, to be logged at start
+ * @param logs     the {@code logs} section (defaults when absent)
  */
 public record RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp,
-                       Optional<RpcConfig> rpc, List<String> warnings) {
+                       Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs) {
     public RrConfig {
         warnings = List.copyOf(warnings);
+    }
+
+    /** Without a {@code logs} section. */
+    public RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp, Optional<RpcConfig> rpc,
+                    List<String> warnings) {
+        this(file, version, server, tcp, rpc, warnings, LogsConfig.DEFAULT);
     }
 }

@@ -1,6 +1,9 @@
 package io.rrtcp.log;
 
+import com.eclipsesource.json.JsonObject;
+
 import java.io.PrintStream;
+import java.util.Locale;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,13 +17,17 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Log {
     /** Severity, lowest first. */
-    public enum Level { DEBUG, INFO, WARN, ERROR }
+    public enum Level { DEBUG, INFO, WARN, ERROR, OFF }
+
+    /** How a line looks: RoadRunner's text line, a JSON object per line, or the message alone. */
+    public enum Format { CONSOLE, JSON, RAW }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX")
             .withZone(ZoneOffset.UTC);
     private static final ReentrantLock OUTPUT_LOCK = new ReentrantLock();
     private static volatile PrintStream out = System.err;
     private static volatile Level threshold = Level.INFO;
+    private static volatile Format format = Format.CONSOLE;
 
     private final String component;
 
@@ -38,6 +45,10 @@ public final class Log {
 
     public static void setOutput(PrintStream stream) {
         out = stream;
+    }
+
+    public static void setFormat(Format lineFormat) {
+        format = lineFormat;
     }
 
     public boolean enabled(Level level) {
@@ -62,9 +73,43 @@ public final class Log {
 
     /** Logs {@code message} with alternating keys and values; a value with spaces or quotes is quoted. */
     public void log(Level level, String message, Object... keyValues) {
-        if (!enabled(level)) {
+        if (!enabled(level) || level == Level.OFF) {
             return;
         }
+        String text = switch (format) {
+            case CONSOLE -> console(level, message, keyValues);
+            case JSON -> json(level, message, keyValues);
+            case RAW -> message;
+        };
+        OUTPUT_LOCK.lock();
+        try {
+            out.println(text);
+        } finally {
+            OUTPUT_LOCK.unlock();
+        }
+    }
+
+    private String json(Level level, String message, Object... keyValues) {
+        JsonObject line = new JsonObject()
+                .add("level", level.name().toLowerCase(Locale.ROOT))
+                .add("ts", TIME.format(Instant.now()))
+                .add("logger", component)
+                .add("msg", message);
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            Object v = keyValues[i + 1];
+            String key = String.valueOf(keyValues[i]);
+            switch (v) {
+                case Integer n -> line.add(key, n);
+                case Long n -> line.add(key, n);
+                case Double n -> line.add(key, n);
+                case Boolean b -> line.add(key, b);
+                case null, default -> line.add(key, text(v));
+            }
+        }
+        return line.toString();
+    }
+
+    private String console(Level level, String message, Object... keyValues) {
         StringBuilder line = new StringBuilder(96)
                 .append(TIME.format(Instant.now())).append('\t')
                 .append(level).append('\t')
@@ -73,12 +118,7 @@ public final class Log {
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             line.append(' ').append(keyValues[i]).append('=').append(quote(text(keyValues[i + 1])));
         }
-        OUTPUT_LOCK.lock();
-        try {
-            out.println(line);
-        } finally {
-            OUTPUT_LOCK.unlock();
-        }
+        return line.toString();
     }
 
     /** Durations as 60s / 500ms, socket addresses as host:port; everything else as its string. */

@@ -1,9 +1,18 @@
 package io.rrtcp.server;
 
 import io.rrtcp.cli.VersionProvider;
+import io.rrtcp.config.OnInitConfig;
 import io.rrtcp.config.PoolConfig;
+import io.rrtcp.config.RelayConfig;
+import io.rrtcp.config.ServerConfig;
+import io.rrtcp.goridge.SocketRelayServer;
+import io.rrtcp.worker.InitCommand;
+import io.rrtcp.worker.SupervisorOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
+import io.rrtcp.rpc.RpcAddress;
+import io.rrtcp.rpc.RpcDispatcher;
+import io.rrtcp.rpc.RpcServer;
 import io.rrtcp.tcp.ConnectionRegistry;
 import io.rrtcp.tcp.TcpService;
 import io.rrtcp.worker.PoolOptions;
@@ -15,9 +24,11 @@ import io.rrtcp.worker.WorkerSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One running rr-tcp: the worker pool started from {@code server}/{@code tcp.pool}, then the TCP servers on top of it.
@@ -25,15 +36,26 @@ import java.util.Map;
  */
 public final class RrTcpServer implements AutoCloseable {
     private static final Log LOG = Log.get("rr-tcp");
+    private static final long MEGABYTE = 1_048_576;
+    /**
+     * Longest wait of {@code tcp.Send}/{@code tcp.Broadcast} for a client to take the data; a client that does not
+     * read within it is closed, so that the RPC caller (often a worker) is never held longer.
+     */
+    static final Duration RPC_WRITE_TIMEOUT = Duration.ofSeconds(5);
 
     private final RrConfig config;
     private final WorkerPool pool;
     private final TcpService tcp;
+    private final Optional<SocketRelayServer> relay;
+    private final Optional<RpcServer> rpc;
 
-    private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp) {
+    private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<SocketRelayServer> relay,
+                        Optional<RpcServer> rpc) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
+        this.relay = relay;
+        this.rpc = rpc;
     }
 
     /**
@@ -43,32 +65,85 @@ public final class RrTcpServer implements AutoCloseable {
      * @param workdir the workers' working directory
      */
     public static RrTcpServer start(RrConfig config, Path workdir) throws WorkerException, IOException {
-        WorkerSpec spec = workerSpec(config, workdir);
-        PoolConfig poolConfig = config.tcp().pool();
-        WorkerPool pool = new WorkerPool(new PoolOptions(poolConfig.numWorkers(), poolConfig.maxJobs(),
-                poolConfig.allocateTimeout(), poolConfig.destroyTimeout()), () -> WorkerProcess.start(spec));
-        pool.start();
+        ServerConfig server = config.server();
+        if (server.onInit().isPresent()) {
+            runOnInit(server.onInit().get(), workdir);
+        }
+        // RPC binds first, so that workers get its real address in RR_RPC (also when the port is 0)
+        Optional<RpcServer> rpc = config.rpc().isPresent()
+                ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
+        Optional<SocketRelayServer> relay = Optional.empty();
+        WorkerPool pool = null;
         try {
+            relay = relay(server, workdir);
+            WorkerSpec spec = workerSpec(config, workdir, relay, rpc.map(r -> r.address().dsn()));
+            pool = new WorkerPool(poolOptions(config.tcp().pool()), () -> WorkerProcess.start(spec));
+            pool.start();
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool);
-            return new RrTcpServer(config, pool, tcp);
-        } catch (IOException | RuntimeException e) {
-            pool.close();
+            WorkerPool started = pool;
+            rpc.ifPresent(r -> r.serve(RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
+                    Map.of("tcp", new PoolWorkers(started)), RPC_WRITE_TIMEOUT, VersionProvider.version())));
+            return new RrTcpServer(config, pool, tcp, relay, rpc);
+        } catch (WorkerException | IOException | RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            relay.ifPresent(SocketRelayServer::close);
+            rpc.ifPresent(RpcServer::close);
             throw e;
         }
     }
 
-    /** The worker command and environment, layered as upstream does (later entries win). */
-    static WorkerSpec workerSpec(RrConfig config, Path workdir) {
+    private static void runOnInit(OnInitConfig onInit, Path workdir) throws WorkerException {
+        try {
+            InitCommand.run(onInit.command(), onInit.env(), workdir, onInit.execTimeout());
+        } catch (WorkerException e) {
+            if (onInit.exitOnError()) {
+                throw e;
+            }
+            LOG.error("on_init failed; starting anyway (on_init.exit_on_error: false)", "error", e.getMessage());
+        }
+    }
+
+    /** The listening side of a socket relay, if {@code server.relay} asks for one. */
+    private static Optional<SocketRelayServer> relay(ServerConfig server, Path workdir) throws IOException {
+        RelayConfig relay = server.relay();
+        return switch (relay.type()) {
+            case PIPES -> Optional.empty();
+            case TCP -> Optional.of(SocketRelayServer.tcp(relay.host(), relay.port(), server.relayTimeout()));
+            case UNIX -> Optional.of(SocketRelayServer.unix(workdir.resolve(relay.path()), relay.path(),
+                    server.relayTimeout()));
+        };
+    }
+
+    static PoolOptions poolOptions(PoolConfig pool) {
+        Optional<SupervisorOptions> supervisor = pool.supervisor().map(s -> new SupervisorOptions(s.watchTick(),
+                s.ttl(), s.idleTtl(), s.execTtl(), s.maxWorkerMemoryMb() * MEGABYTE));
+        return new PoolOptions(pool.numWorkers(), pool.maxJobs(), pool.allocateTimeout(), pool.destroyTimeout(),
+                pool.resetTimeout(), pool.maxQueueSize(), pool.debug(), supervisor);
+    }
+
+    static WorkerSpec workerSpec(RrConfig config, Path workdir, Optional<SocketRelayServer> relay) {
+        return workerSpec(config, workdir, relay, config.rpc().map(r -> r.listen()));
+    }
+
+    /**
+     * The worker command and environment, layered as upstream does (later entries win).
+     *
+     * @param rpcAddress the RPC server's real address for {@code RR_RPC}, when there is one
+     */
+    static WorkerSpec workerSpec(RrConfig config, Path workdir, Optional<SocketRelayServer> relay,
+                                 Optional<String> rpcAddress) {
         PoolConfig poolConfig = config.tcp().pool();
         List<String> command = poolConfig.command().orElse(config.server().command());
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("RR_RELAY", "pipes");
-        config.rpc().ifPresent(rpc -> env.put("RR_RPC", rpc.listen()));
+        env.put("RR_RELAY", relay.map(SocketRelayServer::dsn).orElse("pipes"));
+        rpcAddress.ifPresent(dsn -> env.put("RR_RPC", dsn));
         env.putAll(config.server().env());
         env.put("RR_VERSION", VersionProvider.version());
         env.put("RR_MODE", "tcp");
         return new WorkerSpec(command, env, workdir, poolConfig.allocateTimeout(), poolConfig.destroyTimeout(),
-                WorkerSpec.DEFAULT_MAX_PAYLOAD);
+                WorkerSpec.DEFAULT_MAX_PAYLOAD, poolConfig.streamTimeout(), relay, config.server().relayTimeout());
     }
 
     public WorkerPool pool() {
@@ -84,6 +159,11 @@ public final class RrTcpServer implements AutoCloseable {
         return tcp.addresses();
     }
 
+    /** The RPC server's address (real port), when the config has an {@code rpc} section. */
+    public Optional<RpcAddress> rpcAddress() {
+        return rpc.map(RpcServer::address);
+    }
+
     public RrConfig config() {
         return config;
     }
@@ -92,7 +172,9 @@ public final class RrTcpServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
+        rpc.ifPresent(RpcServer::close);
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();
+        relay.ifPresent(SocketRelayServer::close);
     }
 }

@@ -14,6 +14,10 @@ public final class WorkerException extends Exception {
         BROKEN,
         /** No worker became free within allocate_timeout. */
         NO_FREE_WORKERS,
+        /** max_queue_size requests were already inside the pool; this one was refused at once. */
+        QUEUE_FULL,
+        /** The request ran longer than supervisor.exec_ttl; the worker was killed. */
+        EXEC_TTL,
         /** The pool is shutting down. */
         POOL_CLOSED,
         /** A worker process could not be started or did not complete the pid handshake. */

@@ -3,47 +3,78 @@ package io.rrtcp.worker;
 import io.rrtcp.log.Log;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
- * A fixed set of worker processes lent out one request at a time. Idle workers wait in a FIFO; a {@link Semaphore}
- * counts them, so a request waits at most {@code allocate_timeout} for one. A worker that dies, breaks the protocol or
- * reaches {@code max_jobs} is replaced, so the pool returns to {@code num_workers}.
+ * Worker processes lent out one request at a time. Idle workers wait in a FIFO; a request waits at most
+ * {@code allocate_timeout} for one. The pool keeps a target number of workers: whatever takes a worker out (death,
+ * broken protocol, {@code max_jobs}, supervisor limits) makes it start another, with a growing pause when new workers
+ * keep dying. A reset swaps every worker for a fresh one without failing requests in flight.
  */
 public final class WorkerPool implements RequestExecutor, AutoCloseable {
     private static final Log LOG = Log.get("pool");
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+    /** Deaths in a row of workers that never answered a request, before restarts are delayed. */
+    private static final int DEATHS_BEFORE_BACKOFF = 2;
 
     private final PoolOptions options;
     private final WorkerFactory factory;
-    /** One permit per worker in {@link #idle}. Fair, so that requests are served in arrival order. */
-    private final Semaphore available = new Semaphore(0, true);
-    private final ConcurrentLinkedDeque<WorkerProcess> idle = new ConcurrentLinkedDeque<>();
+    /** Fair, so that waiting requests get workers in arrival order. */
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Condition freed = lock.newCondition();
+    /** Idle, ready workers; the head is lent out next. Guarded by {@link #lock}. */
+    private final ArrayDeque<WorkerProcess> idle = new ArrayDeque<>();
+    /** The workers that count toward the target. */
     private final Set<WorkerProcess> workers = ConcurrentHashMap.newKeySet();
+    /** Workers being replaced by a reset (or running a debug-mode request): listed, but not counted, not reused. */
+    private final Set<WorkerProcess> outgoing = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger target;
+    /** Workers being started by {@link #topUp()}. Guarded by {@link #lock}. */
+    private int starting;
+    /** Requests inside the pool, waiting or running (for max_queue_size). */
+    private final AtomicInteger inside = new AtomicInteger();
+    /** Workers in a row that died before they answered anything. */
+    private final AtomicInteger deathStreak = new AtomicInteger();
+    /** One reset, add or remove at a time. */
+    private final ReentrantLock resizing = new ReentrantLock();
+    private volatile Supervisor supervisor;
     private volatile boolean closed;
 
     public WorkerPool(PoolOptions options, WorkerFactory factory) {
         this.options = options;
         this.factory = factory;
+        this.target = new AtomicInteger(options.numWorkers());
     }
 
     /** Starts {@code num_workers} workers in parallel; if any fails to start, stops the others and throws. */
     public void start() throws WorkerException {
+        List<WorkerProcess> started = startAll(options.numWorkers());
+        started.forEach(this::admit);
+        LOG.info("workers started", "num_workers", options.numWorkers(),
+                "pids", started.stream().map(w -> String.valueOf(w.pid())).toList());
+        options.supervisor().ifPresent(s -> supervisor = Supervisor.start(this, s));
+    }
+
+    /** Starts {@code n} workers in parallel: all of them, or none (the ones that started are killed) and the first error. */
+    private List<WorkerProcess> startAll(int n) throws WorkerException {
         List<Future<WorkerProcess>> starting = new ArrayList<>();
         try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < options.numWorkers(); i++) {
+            for (int i = 0; i < n; i++) {
                 starting.add(starters.submit(factory::start));
             }
         }
@@ -67,9 +98,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             started.forEach(WorkerProcess::kill);
             throw failure;
         }
-        started.forEach(this::admit);
-        LOG.info("workers started", "num_workers", options.numWorkers(),
-                "pids", started.stream().map(w -> String.valueOf(w.pid())).toList());
+        return started;
     }
 
     /** Runs one request on a free worker and returns its reply. */
@@ -85,64 +114,112 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     }
 
     private Payload run(Payload request, boolean closeEvent) throws WorkerException {
-        while (true) {
-            WorkerProcess worker = take();
-            try {
-                Payload reply;
-                if (closeEvent) {
-                    worker.execClose(request);
-                    reply = null;
-                } else {
-                    reply = worker.exec(request);
+        if (closed) {
+            throw poolClosed();
+        }
+        if (options.debug()) {
+            return runOnFreshWorker(request, closeEvent);
+        }
+        int queued = inside.incrementAndGet();
+        try {
+            if (options.maxQueueSize() > 0 && queued > options.maxQueueSize()) {
+                throw new WorkerException(WorkerException.Kind.QUEUE_FULL, 0, false,
+                        "static_pool_exec: QueueSize: max queue size reached (max_queue_size="
+                                + options.maxQueueSize() + ")");
+            }
+            while (true) {
+                WorkerProcess worker = take(options.allocateTimeout());
+                try {
+                    Payload reply = execOn(worker, request, closeEvent);
+                    deathStreak.set(0);
+                    release(worker);
+                    return reply;
+                } catch (WorkerException e) {
+                    if (!handleFailure(worker, e)) {
+                        throw e;
+                    }
                 }
+            }
+        } finally {
+            inside.decrementAndGet();
+        }
+    }
+
+    private Payload execOn(WorkerProcess worker, Payload request, boolean closeEvent) throws WorkerException {
+        if (closeEvent) {
+            worker.execClose(request, options.execTtl());
+            return null;
+        }
+        return worker.exec(request, options.execTtl());
+    }
+
+    /** Puts the worker where its failure sends it; true when the request may run again on another worker. */
+    private boolean handleFailure(WorkerProcess worker, WorkerException e) {
+        switch (e.kind()) {
+            case SOFT_JOB, STREAM_REFUSED -> {
                 release(worker);
-                return reply;
-            } catch (WorkerException e) {
-                switch (e.kind()) {
-                    case SOFT_JOB, STREAM_REFUSED -> release(worker);
-                    case STOP_REQUESTED -> {
-                        retire(worker, "worker asked to be stopped");
-                        continue; // upstream runs the same request again on another worker
-                    }
-                    default -> {
-                        retire(worker, e.getMessage());
-                        if (!e.delivered()) {
-                            continue; // the request never reached the dead worker: another one can take it
-                        }
-                    }
-                }
-                throw e;
+                return false;
+            }
+            case STOP_REQUESTED -> {
+                retire(worker, WorkerState.INVALID, "worker asked to be stopped", false);
+                return true; // upstream runs the same request again on another worker
+            }
+            case EXEC_TTL -> {
+                retire(worker, WorkerState.EXEC_TTL_REACHED, e.getMessage(), true);
+                return false;
+            }
+            default -> {
+                boolean cleanExit = !e.delivered() && worker.state() == WorkerState.STOPPED;
+                retire(worker, null, e.getMessage(), !cleanExit);
+                return !e.delivered(); // the request never reached the dead worker: another one can take it
             }
         }
     }
 
-    private WorkerProcess take() throws WorkerException {
-        long deadline = System.nanoTime() + options.allocateTimeout().toNanos();
-        while (true) {
-            if (closed) {
-                throw poolClosed();
+    /** Debug mode: a brand-new worker per request, stopped right after it. */
+    private Payload runOnFreshWorker(Payload request, boolean closeEvent) throws WorkerException {
+        WorkerProcess worker = factory.start();
+        outgoing.add(worker);
+        try {
+            return execOn(worker, request, closeEvent);
+        } finally {
+            outgoing.remove(worker);
+            worker.retire();
+            Thread.ofVirtual().name("debug-stop-" + worker.pid()).start(worker::stop);
+        }
+    }
+
+    /** The head of the idle FIFO, waiting up to {@code timeout} for one. */
+    private WorkerProcess take(Duration timeout) throws WorkerException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw poolClosed();
+                }
+                WorkerProcess worker = idle.pollFirst();
+                if (worker != null) {
+                    if (worker.isAlive() && worker.state() == WorkerState.READY && !worker.isRetired()) {
+                        return worker;
+                    }
+                    if (!worker.isAlive()) {
+                        dropDead(worker);
+                    }
+                    continue;
+                }
+                if (left <= 0) {
+                    throw new WorkerException(WorkerException.Kind.NO_FREE_WORKERS, 0, false,
+                            "static_pool_exec: NoFreeWorkers: no free worker within allocate_timeout="
+                                    + timeout.toMillis() + "ms (" + workers.size() + " workers, all busy)");
+                }
+                left = freed.awaitNanos(left);
             }
-            long remaining = deadline - System.nanoTime();
-            boolean acquired;
-            try {
-                acquired = remaining > 0 && available.tryAcquire(remaining, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WorkerException(WorkerException.Kind.NO_FREE_WORKERS, 0, false, "interrupted while waiting for a worker");
-            }
-            if (!acquired) {
-                throw new WorkerException(WorkerException.Kind.NO_FREE_WORKERS, 0, false,
-                        "no free worker within allocate_timeout=" + options.allocateTimeout().toMillis() + "ms ("
-                                + workers.size() + " workers, all busy)");
-            }
-            if (closed) {
-                throw poolClosed();
-            }
-            WorkerProcess worker = idle.pollFirst();
-            if (worker != null && worker.isAlive() && worker.state() == WorkerState.READY) {
-                return worker;
-            }
-            // A worker that died while idle: its exit handler has already started a replacement; drop it and go on.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerException(WorkerException.Kind.NO_FREE_WORKERS, 0, false, "interrupted while waiting for a worker");
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -150,58 +227,115 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         return new WorkerException(WorkerException.Kind.POOL_CLOSED, 0, false, "the worker pool is shutting down");
     }
 
+    /** A worker found dead while idle: replaced (off this thread, which may hold the lock). */
+    private void dropDead(WorkerProcess worker) {
+        Thread.ofVirtual().name("drop-" + worker.pid()).start(
+                () -> retire(worker, null, "process exited while idle", false));
+    }
+
+    /** Back to the idle FIFO, unless it is due for replacement. */
     private void release(WorkerProcess worker) {
+        if (!worker.isAlive()) {
+            retire(worker, WorkerState.STOPPED, "process exited after its request", false);
+            return;
+        }
         if (closed) {
-            Thread.ofVirtual().start(worker::stop);
+            worker.retire();
+            Thread.ofVirtual().name("stop-" + worker.pid()).start(worker::stop);
+            return;
+        }
+        if (outgoing.contains(worker)) {
+            retire(worker, WorkerState.DESTROYED, "reset", false);
             return;
         }
         if (options.maxJobs() > 0 && worker.numExecs() >= options.maxJobs()) {
-            worker.setState(WorkerState.MAX_JOBS_REACHED);
-            retire(worker, "max_jobs reached");
+            retire(worker, WorkerState.MAX_JOBS_REACHED, "max_jobs reached", false);
             return;
         }
-        idle.addLast(worker);
-        available.release();
+        WorkerProcess.Recycle mark = worker.recycleMark();
+        if (mark != null) {
+            retire(worker, mark.state(), mark.reason(), false);
+            return;
+        }
+        lock.lock();
+        try {
+            if (!worker.isRetired()) {
+                idle.addLast(worker);
+                freed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Takes a worker out of service for good and starts its replacement; the old one stops in the background. */
-    private void retire(WorkerProcess worker, String reason) {
+    /**
+     * Takes a worker out of service for good; the old one stops in the background (or is already dead) and, unless
+     * it left on purpose (reset, removal), the pool starts another.
+     *
+     * @param state the state it leaves in, or null to keep the one it has
+     * @param fault whether it failed (logged as a warning) rather than being recycled
+     */
+    private void retire(WorkerProcess worker, WorkerState state, String reason, boolean fault) {
         if (!worker.retire()) {
             return;
         }
-        workers.remove(worker);
-        boolean expected = worker.state() == WorkerState.MAX_JOBS_REACHED || worker.state() == WorkerState.INVALID;
-        if (expected) {
-            LOG.info("replacing worker", "pid", worker.pid(), "reason", reason, "execs", worker.numExecs());
+        if (state != null) {
+            worker.setState(state);
+        }
+        lock.lock();
+        try {
+            idle.remove(worker);
+        } finally {
+            lock.unlock();
+        }
+        boolean counted = workers.remove(worker);
+        outgoing.remove(worker);
+        if (fault) {
+            if (worker.served() == 0) {
+                deathStreak.incrementAndGet();
+            }
+            LOG.warn("worker killed and replaced", "pid", worker.pid(), "state", worker.state().statusStr(),
+                    "reason", reason);
         } else {
-            LOG.warn("worker killed and replaced", "pid", worker.pid(), "reason", reason);
+            LOG.info(counted ? "replacing worker" : "stopping worker", "pid", worker.pid(),
+                    "state", worker.state().statusStr(), "reason", reason, "execs", worker.numExecs());
         }
         Thread.ofVirtual().name("retire-" + worker.pid()).start(() -> {
             if (worker.isAlive()) {
                 worker.stop();
             }
         });
-        replace();
+        topUp();
     }
 
     private void admit(WorkerProcess worker) {
         workers.add(worker);
         worker.onExit(code -> exited(worker, code));
         if (closed) {
-            Thread.ofVirtual().start(worker::stop);
+            worker.retire();
+            Thread.ofVirtual().name("stop-" + worker.pid()).start(worker::stop);
             return;
         }
-        idle.addLast(worker);
-        available.release();
+        lock.lock();
+        try {
+            idle.addLast(worker);
+            freed.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void exited(WorkerProcess worker, int exitCode) {
         if (closed || worker.isRetired()) {
             workers.remove(worker);
+            outgoing.remove(worker);
             return;
         }
+        if (worker.inExchange()) {
+            return; // its request fails or ends now; that path retires it with the better reason
+        }
         worker.setState(exitCode == 0 ? WorkerState.STOPPED : WorkerState.ERRORED);
-        retire(worker, "process exited with code " + exitCode + stderrHint(worker));
+        retire(worker, null, "process exited with code " + exitCode + stderrHint(worker), exitCode != 0);
     }
 
     private static String stderrHint(WorkerProcess worker) {
@@ -213,26 +347,76 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         return "; last stderr line: " + last;
     }
 
-    /** Starts one worker in the background, retrying with a growing pause until it works or the pool closes. */
-    private void replace() {
-        Thread.ofVirtual().name("respawn").start(() -> {
-            Duration pause = FIRST_RETRY;
-            while (!closed) {
-                try {
-                    WorkerProcess fresh = factory.start();
-                    admit(fresh);
-                    LOG.info("worker started", "pid", fresh.pid());
-                    return;
-                } catch (WorkerException e) {
-                    LOG.error("failed to start a replacement worker; retrying", "retry_in", pause, "error", e.getMessage());
-                    sleep(pause);
-                    pause = pause.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : pause.multipliedBy(2);
-                }
+    /** Starts workers in the background until the pool is back at its target. */
+    private void topUp() {
+        lock.lock();
+        try {
+            while (!closed && workers.size() + starting < target.get()) {
+                starting++;
+                Thread.ofVirtual().name("respawn").start(this::startReplacement);
             }
-        });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One replacement worker, retried with a growing pause until it starts, the pool closes or shrinks. */
+    private void startReplacement() {
+        Duration pause = FIRST_RETRY;
+        sleep(backoff());
+        while (!closed) {
+            try {
+                WorkerProcess fresh = factory.start();
+                boolean surplus;
+                lock.lock();
+                try {
+                    starting--;
+                    // a reset or removal may have filled or shrunk the pool meanwhile
+                    surplus = workers.size() >= target.get();
+                } finally {
+                    lock.unlock();
+                }
+                if (surplus) {
+                    LOG.info("replacement no longer needed; stopping it", "pid", fresh.pid());
+                    fresh.retire();
+                    Thread.ofVirtual().name("stop-" + fresh.pid()).start(fresh::stop);
+                    return;
+                }
+                admit(fresh);
+                LOG.info("worker started", "pid", fresh.pid());
+                return;
+            } catch (WorkerException e) {
+                LOG.error("failed to start a replacement worker; retrying", "retry_in", pause, "error", e.getMessage());
+                sleep(pause);
+                pause = pause.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : pause.multipliedBy(2);
+            }
+        }
+        lock.lock();
+        try {
+            starting--;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Zero, unless workers keep dying before they answer anything: then a pause that doubles up to 5s. */
+    private Duration backoff() {
+        int streak = deathStreak.get();
+        if (streak < DEATHS_BEFORE_BACKOFF) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(streak - DEATHS_BEFORE_BACKOFF, 6);
+        Duration pause = FIRST_RETRY.multipliedBy(1L << doublings);
+        pause = pause.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : pause;
+        LOG.warn("workers keep dying before they answer; restart backs off", "deaths_in_a_row", streak,
+                "delay", pause);
+        return pause;
     }
 
     private static void sleep(Duration pause) {
+        if (pause.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(pause);
         } catch (InterruptedException e) {
@@ -240,13 +424,194 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         }
     }
 
-    /** The workers currently in the pool, by pid. */
+    /** The workers currently in the pool (including ones a reset is replacing), by pid. Empty in debug mode. */
     public List<WorkerInfo> workers() {
-        return workers.stream().map(WorkerProcess::info).sorted(Comparator.comparingLong(WorkerInfo::pid)).toList();
+        if (options.debug()) {
+            return List.of();
+        }
+        return Stream.concat(workers.stream(), outgoing.stream()).distinct().map(WorkerProcess::info)
+                .sorted(Comparator.comparingLong(WorkerInfo::pid)).toList();
+    }
+
+    /** Live worker objects, for the supervisor. */
+    List<WorkerProcess> liveWorkers() {
+        return List.copyOf(workers);
+    }
+
+    /**
+     * Applies a supervisor verdict: an idle worker leaves now; a busy one is marked and leaves when its request ends.
+     */
+    void recycle(WorkerProcess worker, WorkerProcess.Recycle mark) {
+        boolean wasIdle;
+        lock.lock();
+        try {
+            wasIdle = idle.remove(worker);
+        } finally {
+            lock.unlock();
+        }
+        if (wasIdle) {
+            retire(worker, mark.state(), mark.reason(), false);
+        } else {
+            worker.markForRecycle(mark);
+        }
+    }
+
+    /** Whether the worker waits in the idle FIFO right now. */
+    boolean isIdle(WorkerProcess worker) {
+        lock.lock();
+        try {
+            return idle.contains(worker);
+        } finally {
+            lock.unlock();
+        }
     }
 
     public PoolOptions options() {
         return options;
+    }
+
+    /**
+     * One more worker; the pool's target grows by one. Debug mode: nothing happens (upstream).
+     *
+     * @throws WorkerException START_FAILED when the worker cannot start (the target is unchanged)
+     */
+    public void addWorker() throws WorkerException {
+        if (options.debug()) {
+            LOG.warn("debug mode: workers are started per request; add worker ignored");
+            return;
+        }
+        resizing.lock();
+        try {
+            if (closed) {
+                throw poolClosed();
+            }
+            WorkerProcess fresh = factory.start();
+            target.incrementAndGet();
+            admit(fresh);
+            LOG.info("worker added", "pid", fresh.pid(), "num_workers", target.get());
+        } finally {
+            resizing.unlock();
+        }
+    }
+
+    /**
+     * One worker fewer: an idle worker (waited for up to {@code destroy_timeout}) is stopped and the target shrinks.
+     * On the last worker this succeeds without removing anything, with a warning (upstream P6). Debug mode: nothing.
+     *
+     * @throws WorkerException NO_FREE_WORKERS when no worker became idle within destroy_timeout
+     */
+    public void removeWorker() throws WorkerException {
+        if (options.debug()) {
+            LOG.warn("debug mode: workers are started per request; remove worker ignored");
+            return;
+        }
+        resizing.lock();
+        try {
+            if (target.get() <= 1) {
+                LOG.warn("can't remove the last worker", "num_workers", target.get());
+                return;
+            }
+            WorkerProcess worker = take(options.destroyTimeout());
+            target.decrementAndGet();
+            retire(worker, WorkerState.DESTROYED, "removed", false);
+            worker.awaitExit(options.destroyTimeout());
+            LOG.info("worker removed", "pid", worker.pid(), "num_workers", target.get());
+        } finally {
+            resizing.unlock();
+        }
+    }
+
+    /**
+     * Replaces every worker. Idle workers stop at once; busy ones finish their request first (up to
+     * {@code reset_timeout}, then they are killed); new requests wait for the fresh workers, which start in
+     * parallel. No request waiting in the pool fails because of a reset unless it outwaits its allocate_timeout.
+     *
+     * @throws WorkerException START_FAILED when fresh workers cannot start (the pool keeps retrying in the background)
+     */
+    public void reset() throws WorkerException {
+        if (options.debug()) {
+            LOG.info("debug mode: every request gets a fresh worker; nothing to reset");
+            return;
+        }
+        resizing.lock();
+        try {
+            if (closed) {
+                throw poolClosed();
+            }
+            long deadline = System.nanoTime() + options.resetTimeout().toNanos();
+            List<WorkerProcess> old = List.copyOf(workers);
+            LOG.info("reset: replacing every worker", "workers", old.size(), "reset_timeout", options.resetTimeout());
+            List<WorkerProcess> idleOld = new ArrayList<>();
+            lock.lock();
+            try {
+                outgoing.addAll(old);
+                workers.removeAll(old);
+                idle.removeIf(w -> old.contains(w) && idleOld.add(w));
+                starting += target.get(); // topUp must not start more while the reset does
+            } finally {
+                lock.unlock();
+            }
+            idleOld.forEach(w -> retire(w, WorkerState.DESTROYED, "reset", false));
+            WorkerException failure = startFresh(target.get());
+            awaitGone(old, deadline);
+            if (failure != null) {
+                throw new WorkerException(WorkerException.Kind.START_FAILED, failure.pid(), false,
+                        "reset: fresh workers failed to start (the pool keeps retrying): " + failure.getMessage(), failure);
+            }
+            LOG.info("reset: done", "pids", workers().stream().map(w -> String.valueOf(w.pid())).toList());
+        } finally {
+            resizing.unlock();
+        }
+    }
+
+    /** Starts {@code n} workers in parallel, admitting each as it is ready; failures are left to {@link #topUp()}. */
+    private WorkerException startFresh(int n) {
+        List<Future<WorkerProcess>> fresh = new ArrayList<>();
+        try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                fresh.add(starters.submit(() -> {
+                    WorkerProcess w = factory.start();
+                    admit(w);
+                    return w;
+                }));
+            }
+        }
+        WorkerException failure = null;
+        lock.lock();
+        try {
+            starting -= n;
+        } finally {
+            lock.unlock();
+        }
+        for (Future<WorkerProcess> f : fresh) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof WorkerException we ? we
+                            : new WorkerException(WorkerException.Kind.START_FAILED, 0, false, String.valueOf(e.getCause()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        topUp();
+        return failure;
+    }
+
+    /** Waits until every one of {@code old} has exited; past the deadline the rest are killed. */
+    private void awaitGone(List<WorkerProcess> old, long deadline) {
+        for (WorkerProcess w : old) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0 || !w.awaitExit(Duration.ofMillis(left))) {
+                if (w.isAlive()) {
+                    LOG.warn("reset: worker still busy after reset_timeout, killing it", "pid", w.pid(),
+                            "reset_timeout", options.resetTimeout());
+                    w.kill();
+                    w.awaitExit(Duration.ofSeconds(1));
+                }
+            }
+        }
     }
 
     /**
@@ -259,10 +624,23 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             return;
         }
         closed = true;
-        available.release(Integer.MAX_VALUE / 2); // wake every waiting request so that it sees the pool closed
-        List<WorkerProcess> all = new ArrayList<>(workers);
+        Supervisor s = supervisor;
+        if (s != null) {
+            s.stop();
+        }
+        List<WorkerProcess> idleNow = new ArrayList<>();
+        lock.lock();
+        try {
+            idleNow.addAll(idle);
+            idle.clear();
+            freed.signalAll(); // every waiting request sees the pool closed
+        } finally {
+            lock.unlock();
+        }
+        List<WorkerProcess> all = Stream.concat(workers.stream(), outgoing.stream()).distinct().toList();
         try (ExecutorService stoppers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (WorkerProcess w; (w = idle.pollFirst()) != null; ) {
+            for (WorkerProcess w : idleNow) {
+                w.retire();
                 stoppers.submit(w::stop);
             }
         }
@@ -270,13 +648,15 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         for (WorkerProcess w : all) {
             long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             if (!w.awaitExit(Duration.ofMillis(left))) {
-                LOG.warn("worker still busy after destroy_timeout, killing it", "pid", w.pid());
+                LOG.warn("worker still busy after destroy_timeout, killing it", "pid", w.pid(),
+                        "destroy_timeout", options.destroyTimeout());
                 w.kill();
                 w.awaitExit(Duration.ofSeconds(1));
             }
             w.setState(WorkerState.DESTROYED);
         }
         workers.clear();
+        outgoing.clear();
         LOG.info("worker pool stopped");
     }
 }

@@ -5,6 +5,8 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import io.rrtcp.goridge.Frame;
 import io.rrtcp.goridge.FrameCodec;
+import io.rrtcp.goridge.FrameException;
+import io.rrtcp.goridge.SocketRelayServer;
 import io.rrtcp.log.Log;
 
 import java.io.BufferedInputStream;
@@ -13,6 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,25 +43,37 @@ public final class WorkerProcess {
     private static final byte[] STOP_PAYLOAD = "{\"stop\":true}".getBytes(StandardCharsets.US_ASCII);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int STDERR_LINES_KEPT = 20;
+    /** How long a worker that hung up may take to be reaped, so that its exit code can be read. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
     private final Process process;
     private final long pid;
     private final WorkerSpec spec;
-    private final InputStream fromWorker;
-    private final OutputStream toWorker;
+    private CountingInputStream fromWorker;
+    private OutputStream toWorker;
+    /** The socket relay connection, when not on pipes. */
+    private SocketChannel channel;
     private final Instant created = Instant.now();
     private final AtomicLong execs = new AtomicLong();
     private final ReentrantLock exchange = new ReentrantLock();
     private final ArrayDeque<String> recentStderr = new ArrayDeque<>();
+    private volatile Thread stderrPump;
     private final AtomicBoolean retired = new AtomicBoolean();
+    private final AtomicBoolean execTtlFired = new AtomicBoolean();
     private volatile WorkerState state = WorkerState.INACTIVE;
+    /** System.nanoTime() when the last request ended; 0 while none has. */
+    private volatile long lastDone;
+    private volatile long served;
+    private volatile Recycle recycle;
+
+    /** Why and as what a busy worker is to be replaced once its current request ends (set by the supervisor). */
+    record Recycle(WorkerState state, String reason) {
+    }
 
     private WorkerProcess(Process process, WorkerSpec spec) {
         this.process = process;
         this.pid = process.pid();
         this.spec = spec;
-        this.fromWorker = new BufferedInputStream(process.getInputStream(), 64 * 1024);
-        this.toWorker = process.getOutputStream();
     }
 
     /**
@@ -74,9 +90,43 @@ public final class WorkerProcess {
                     "cannot start worker command " + spec.command() + " in " + spec.workdir() + ": " + e.getMessage(), e);
         }
         WorkerProcess worker = new WorkerProcess(process, spec);
-        worker.pumpStderr();
-        worker.handshake();
+        worker.stderrPump = worker.pump(process.getErrorStream(), "stderr");
+        if (spec.relay().isPresent()) {
+            worker.connect(spec.relay().get());
+        } else {
+            worker.fromWorker = new CountingInputStream(new BufferedInputStream(process.getInputStream(), 64 * 1024));
+            worker.toWorker = process.getOutputStream();
+            worker.handshake();
+        }
         return worker;
+    }
+
+    /**
+     * Socket relay: the worker connects to rr-tcp, which has done the pid exchange by the time it hands over the
+     * connection. stdin is not used; stdout is logged like stderr.
+     */
+    private void connect(SocketRelayServer relay) throws WorkerException {
+        pump(process.getInputStream(), "stdout");
+        try {
+            process.getOutputStream().close();
+            channel = relay.await(pid, spec.relayTimeout(), process::isAlive);
+        } catch (IOException e) {
+            throw startFailure(e.getMessage(), e);
+        }
+        fromWorker = new CountingInputStream(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
+        toWorker = Channels.newOutputStream(channel);
+        state = WorkerState.READY;
+    }
+
+    private void closeChannel() {
+        SocketChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.debug("relay connection close failed", "pid", pid, "error", e.getMessage());
+            }
+        }
     }
 
     private static ProcessBuilder processBuilder(WorkerSpec spec) {
@@ -92,16 +142,16 @@ public final class WorkerProcess {
         return builder;
     }
 
-    private void pumpStderr() {
-        Thread.ofVirtual().name("stderr-" + pid).start(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    /** Logs what the worker writes to {@code stream} line by line, and keeps the last lines for error messages. */
+    private Thread pump(InputStream stream, String name) {
+        return Thread.ofVirtual().name(name + "-" + pid).start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     remember(line);
                     PHP.info("[" + pid + "] " + line, "pid", pid);
                 }
             } catch (IOException e) {
-                LOG.debug("worker stderr closed", "pid", pid, "error", e.getMessage());
+                LOG.debug("worker " + name + " closed", "pid", pid, "error", e.getMessage());
             }
         });
     }
@@ -123,22 +173,24 @@ public final class WorkerProcess {
     }
 
     private void handshake() throws WorkerException {
-        ScheduledFuture<?> watchdog = Timers.schedule(spec.startTimeout(), process::destroyForcibly);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = Timers.schedule(spec.startTimeout(), () -> {
+            timedOut.set(true);
+            process.destroyForcibly();
+        });
+        String timeout = "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms";
         try {
             byte[] hello = Json.object().add("pid", ProcessHandle.current().pid()).toString()
                     .getBytes(StandardCharsets.US_ASCII);
             send(FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON, hello)));
             Frame reply = FrameCodec.read(fromWorker, 4096);
             if (reply == null) {
-                throw startFailure("exited before answering the pid handshake", null);
+                throw startFailure(timedOut.get() ? timeout : "exited before answering the pid handshake", null);
             }
             checkPidReply(reply);
             state = WorkerState.READY;
         } catch (IOException e) {
-            String why = watchdog.isDone() && !watchdog.isCancelled()
-                    ? "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms"
-                    : "failed the pid handshake: " + e.getMessage();
-            throw startFailure(why, e);
+            throw startFailure(timedOut.get() ? timeout : "failed the pid handshake: " + e.getMessage(), e);
         } finally {
             watchdog.cancel(false);
         }
@@ -165,8 +217,21 @@ public final class WorkerProcess {
     }
 
     private WorkerException startFailure(String why, Throwable cause) {
-        process.destroyForcibly();
-        awaitExit(Duration.ofSeconds(1));
+        // Process.destroy also closes the stderr pipe: a worker that is exiting anyway is let go, and its last
+        // stderr lines read, before anything is killed (else "boom" and the like would be lost at random)
+        if (!awaitExit(Duration.ofMillis(500))) {
+            kill();
+            awaitExit(Duration.ofSeconds(1));
+        }
+        Thread pump = stderrPump;
+        if (pump != null && !process.isAlive()) {
+            try {
+                pump.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeChannel();
         String stderr = recentStderr();
         String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
         String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())
@@ -212,8 +277,33 @@ public final class WorkerProcess {
         process.onExit().thenAccept(p -> action.accept(p.exitValue()));
     }
 
+    /** A snapshot with memory and CPU figures from /proc (zeros when they cannot be read). */
     public WorkerInfo info() {
-        return new WorkerInfo(pid, state, execs.get(), created);
+        ProcStats stats = process.isAlive() ? ProcStats.of(pid) : ProcStats.NONE;
+        return new WorkerInfo(pid, state, execs.get(), created, stats.rssBytes(), stats.cpuPercent());
+    }
+
+    /** Whether a request/reply exchange is under way (its end decides what happens to the worker). */
+    boolean inExchange() {
+        return exchange.isLocked();
+    }
+
+    /** Requests answered successfully (not errors, not failures). */
+    long served() {
+        return served;
+    }
+
+    /** System.nanoTime() when the last request ended, 0 if none has run yet. */
+    long lastDone() {
+        return lastDone;
+    }
+
+    void markForRecycle(Recycle mark) {
+        recycle = mark;
+    }
+
+    Recycle recycleMark() {
+        return recycle;
     }
 
     /**
@@ -223,16 +313,53 @@ public final class WorkerProcess {
      *                         STREAM_REFUSED for a streamed reply, BROKEN when the worker died or broke the protocol
      *                         (it is killed then)
      */
-    public Payload exec(Payload request) throws WorkerException {
+    public Payload exec(Payload request, Duration execTtl) throws WorkerException {
         exchange.lock();
+        ScheduledFuture<?> watchdog = execWatchdog(execTtl);
         try {
             state = WorkerState.WORKING;
             sendRequest(request);
             Frame reply = receive(request);
-            return classify(reply);
+            Payload answer = classify(reply);
+            served++;
+            return answer;
+        } catch (WorkerException e) {
+            throw execTtlFired.get() ? execTtlExpired(execTtl, e) : e;
         } finally {
-            exchange.unlock();
+            endExchange(watchdog);
         }
+    }
+
+    /** {@link #exec(Payload, Duration)} without exec_ttl. */
+    public Payload exec(Payload request) throws WorkerException {
+        return exec(request, Duration.ZERO);
+    }
+
+    /** Kills the worker when the request outlives exec_ttl (zero: no limit, as upstream without a supervisor). */
+    private ScheduledFuture<?> execWatchdog(Duration execTtl) {
+        if (execTtl.isZero()) {
+            return null;
+        }
+        return Timers.schedule(execTtl, () -> {
+            execTtlFired.set(true);
+            state = WorkerState.EXEC_TTL_REACHED;
+            kill();
+        });
+    }
+
+    private void endExchange(ScheduledFuture<?> watchdog) {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        lastDone = System.nanoTime();
+        exchange.unlock();
+    }
+
+    private WorkerException execTtlExpired(Duration execTtl, WorkerException cause) {
+        state = WorkerState.EXEC_TTL_REACHED;
+        return new WorkerException(WorkerException.Kind.EXEC_TTL, pid, true,
+                "worker_exec_with_timeout: ExecTTL: context deadline exceeded (worker " + pid
+                        + " ran longer than exec_ttl=" + execTtl.toMillis() + "ms and was killed)", cause);
     }
 
     /**
@@ -240,8 +367,9 @@ public final class WorkerProcess {
      * control frame follows it: the worker is free again when its pid reply arrives, and at most one ordinary reply
      * before that (the answer to CLOSE) is read and dropped. The frame stream stays in step either way.
      */
-    public void execClose(Payload closeEvent) throws WorkerException {
+    public void execClose(Payload closeEvent, Duration execTtl) throws WorkerException {
         exchange.lock();
+        ScheduledFuture<?> watchdog = execWatchdog(execTtl);
         try {
             state = WorkerState.WORKING;
             byte[] request = FrameCodec.encode(0, 0, new int[]{closeEvent.context().length},
@@ -250,6 +378,7 @@ public final class WorkerProcess {
                     ("{\"pid\":" + ProcessHandle.current().pid() + "}").getBytes(StandardCharsets.US_ASCII)));
             byte[] both = Arrays.copyOf(request, request.length + ping.length);
             System.arraycopy(ping, 0, both, request.length, ping.length);
+            ensureAlive();
             execs.incrementAndGet();
             try {
                 send(both);
@@ -264,17 +393,45 @@ public final class WorkerProcess {
                 }
             }
             state = WorkerState.READY;
+        } catch (WorkerException e) {
+            throw execTtlFired.get() ? execTtlExpired(execTtl, e) : e;
         } finally {
-            exchange.unlock();
+            endExchange(watchdog);
         }
+    }
+
+    /** {@link #execClose(Payload, Duration)} without exec_ttl. */
+    public void execClose(Payload closeEvent) throws WorkerException {
+        execClose(closeEvent, Duration.ZERO);
+    }
+
+    /** A worker that already exited never sees the request: say so, so that the pool hands it to another one. */
+    private void ensureAlive() throws WorkerException {
+        if (process.isAlive()) {
+            return;
+        }
+        int code = process.exitValue();
+        if (code != 0) {
+            throw broken(false, "had exited (code " + code + ") before the request was sent", null);
+        }
+        state = WorkerState.STOPPED;
+        throw new WorkerException(WorkerException.Kind.BROKEN, pid, false,
+                "worker " + pid + " had exited (code 0) before the request was sent; it goes to another worker");
     }
 
     private void sendRequest(Payload request) throws WorkerException {
         byte[] frame = FrameCodec.encode(0, 0, new int[]{request.context().length}, request.context(), request.body());
+        ensureAlive();
         execs.incrementAndGet();
         try {
             send(frame);
         } catch (IOException e) {
+            boolean cleanExit = awaitExit(EXIT_GRACE) && process.exitValue() == 0;
+            if (cleanExit) {
+                state = WorkerState.STOPPED;
+                throw new WorkerException(WorkerException.Kind.BROKEN, pid, false, "worker " + pid
+                        + " exited (code 0) before the request was written; it goes to another worker", e);
+            }
             throw broken(false, "cannot write to the worker: " + e.getMessage(), e);
         }
     }
@@ -286,15 +443,41 @@ public final class WorkerProcess {
 
     private Frame receive(Payload request) throws WorkerException {
         Frame reply;
+        long before = fromWorker.count();
         try {
             reply = FrameCodec.read(fromWorker, spec.maxPayload());
+        } catch (FrameException e) {
+            throw broken(true, e.getMessage(), e);
         } catch (IOException e) {
+            // a socket peer that quits with our request unread answers with a reset, not an EOF
+            if (fromWorker.count() == before && !execTtlFired.get()) {
+                throw endedWithoutReply("hung up (" + e.getMessage() + ")");
+            }
             throw broken(true, e.getMessage(), e);
         }
         if (reply == null) {
-            throw broken(true, "closed its stdout (EOF) while a request was in flight", null);
+            throw endedWithoutReply("closed its output (EOF)");
         }
         return reply;
+    }
+
+    /**
+     * EOF before any byte of a reply. A worker whose loop ended on its own (exit code 0, e.g. after N requests) may
+     * have gone between its last answer and our write, which the pipe still accepted: such a worker never read the
+     * request, which may then go to another worker. Any other ending (a signal, a non-zero code, still running with
+     * its output closed) means the request may have been read and possibly acted on: it fails.
+     * A worker that reads a request and then exits 0 without any answer breaks the protocol (one reply per request)
+     * and gets that request repeated elsewhere; that is the price of the rule, documented in the README.
+     */
+    private WorkerException endedWithoutReply(String hungUp) {
+        boolean exited = awaitExit(EXIT_GRACE);
+        if (exited && process.exitValue() == 0 && !execTtlFired.get()) {
+            state = WorkerState.STOPPED;
+            return new WorkerException(WorkerException.Kind.BROKEN, pid, false, "worker " + pid
+                    + " exited (code 0) without reading the request; it goes to another worker");
+        }
+        String how = exited ? "exited (code " + process.exitValue() + ")" : hungUp;
+        return broken(true, how + " while a request was in flight", null);
     }
 
     private Payload classify(Frame reply) throws WorkerException {
@@ -331,7 +514,7 @@ public final class WorkerProcess {
 
     /** Reads and drops the rest of a streamed reply, answering PINGs, within destroy_timeout. */
     private void drainStream() throws WorkerException {
-        ScheduledFuture<?> watchdog = Timers.schedule(spec.stopTimeout(), process::destroyForcibly);
+        ScheduledFuture<?> watchdog = Timers.schedule(spec.streamTimeout(), this::kill);
         try {
             Frame chunk;
             do {
@@ -352,7 +535,7 @@ public final class WorkerProcess {
 
     private WorkerException broken(boolean delivered, String why, Throwable cause) {
         state = WorkerState.ERRORED;
-        process.destroyForcibly();
+        kill();
         return new WorkerException(WorkerException.Kind.BROKEN, pid, delivered, "worker " + pid + " " + why, cause);
     }
 
@@ -378,6 +561,7 @@ public final class WorkerProcess {
                     "destroy_timeout", spec.stopTimeout());
             kill();
         }
+        closeChannel();
     }
 
     private void drainStdout() {
@@ -388,9 +572,10 @@ public final class WorkerProcess {
         }
     }
 
-    /** SIGKILL. */
+    /** SIGKILL (of the worker's pid, not a group), and the relay connection closed. */
     public void kill() {
         process.destroyForcibly();
+        closeChannel();
     }
 
     /** Waits for the process to exit; true if it did. */
@@ -406,5 +591,43 @@ public final class WorkerProcess {
     @Override
     public String toString() {
         return "worker " + pid + " (" + state.statusStr() + ")";
+    }
+
+    /** Counts the bytes read through it, to tell "hung up before any reply byte" from "hung up mid-reply". */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 }

@@ -107,6 +107,17 @@ class ServeCommandTest {
     }
 
     @Test
+    void aFailingOnInitCommandAbortsServeWithItsExitCodeAndOutput() throws IOException {
+        Path file = config(serverSection("127.0.0.1:0").replace("tcp:\n",
+                "  on_init:\n    command: [\"php\", \"-r\", \"fwrite(STDERR, 'migration failed'); exit(3);\"]\ntcp:\n"));
+        Run run = run("serve", "-c", file.toString());
+        assertEquals(1, run.code(), run.err());
+        assertTrue(run.err().contains("server.on_init"), run.err());
+        assertTrue(run.err().contains("exit code 3"), run.err());
+        assertTrue(run.err().contains("migration failed"), run.err());
+    }
+
+    @Test
     void versionAndHelp() {
         Run version = run("--version");
         assertEquals(0, version.code());

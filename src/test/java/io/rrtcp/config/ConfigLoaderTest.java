@@ -101,8 +101,12 @@ class ConfigLoaderTest {
             assertEquals(4 * MB, server1.readBufSize());
             assertEquals(new ListenAddress("", 7779), config.tcp().servers().get("any").addr());
 
-            assertEquals(new PoolConfig(2, 64, Duration.ofSeconds(10), Duration.ofSeconds(90), Optional.empty()),
-                    config.tcp().pool());
+            assertEquals(new PoolConfig(2, 64, Duration.ofSeconds(10), Duration.ofSeconds(90), Optional.empty(),
+                    0, Duration.ofSeconds(60), Duration.ofSeconds(60), false, Optional.of(new SupervisorConfig(
+                    Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ZERO, 128))), config.tcp().pool());
+            assertEquals(RelayConfig.PIPES, config.server().relay());
+            assertEquals(Duration.ofSeconds(60), config.server().relayTimeout());
+            assertEquals(Optional.empty(), config.server().onInit());
             assertEquals(List.of(), config.warnings());
         }
 
@@ -272,7 +276,6 @@ class ConfigLoaderTest {
                     logs:
                       level: info
                     include: [other.yaml]
-                    envfile: .env
                     endure:
                       grace_period: 30s
                     """));
@@ -304,7 +307,7 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void keysPlannedForLaterAreAcceptedSilently() {
+        void keysPlannedForLaterAreAcceptedSilentlyAndUnsupportedOnesWarned() {
             assertWarnings("""
                     version: "3"
                     server:
@@ -326,7 +329,10 @@ class ConfigLoaderTest {
                         debug: false
                         supervisor: {ttl: 1h}
                         dynamic_allocator: {max_workers: 10}
-                    """);
+                    """,
+                    "conf/.rr.yaml: server.user: running workers as another user is not supported by rr-tcp (ignored)",
+                    "conf/.rr.yaml: tcp.pool.dynamic_allocator: dynamic allocation is not supported by rr-tcp (ignored); "
+                            + "size the pool with num_workers");
         }
 
         @ParameterizedTest(name = "{0}")
@@ -730,6 +736,125 @@ class ConfigLoaderTest {
         @Test
         void badCommandOverrideIsRejected() {
             assertRejected(withPool("command: \"php 'w.php\""), "tcp.pool.command", "unterminated single quote in: php 'w.php");
+        }
+
+        @Test
+        void optionalKeysHaveUpstreamDefaults() {
+            PoolConfig pool = pool("num_workers: 1");
+            assertEquals(0, pool.maxQueueSize());
+            assertEquals(Duration.ofSeconds(60), pool.resetTimeout());
+            assertEquals(Duration.ofSeconds(60), pool.streamTimeout());
+            assertEquals(false, pool.debug());
+            assertEquals(Optional.empty(), pool.supervisor());
+        }
+
+        @Test
+        void queueResetStreamAndDebug() {
+            PoolConfig pool = pool("max_queue_size: 10\nreset_timeout: 5s\nstream_timeout: 1m\ndebug: true");
+            assertEquals(10, pool.maxQueueSize());
+            assertEquals(Duration.ofSeconds(5), pool.resetTimeout());
+            assertEquals(Duration.ofMinutes(1), pool.streamTimeout());
+            assertEquals(true, pool.debug());
+            assertEquals(true, pool("debug: \"true\"").debug());
+            assertEquals(false, pool("debug: \"0\"").debug());
+        }
+
+        @Test
+        void badOptionalKeysNameTheKey() {
+            assertRejected(withPool("max_queue_size: -1"), "tcp.pool.max_queue_size",
+                    "must be an integer >= 0 (0 = no limit), got -1");
+            assertRejected(withPool("reset_timeout: soon"), "tcp.pool.reset_timeout",
+                    "invalid duration \"soon\" (use e.g. 500ms, 60s, 1m, 1h30m)");
+            assertRejected(withPool("stream_timeout: -1s"), "tcp.pool.stream_timeout", "must not be negative, got \"-1s\"");
+        }
+
+        @Test
+        void supervisorDefaultsAndValues() {
+            assertEquals(Optional.of(new SupervisorConfig(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO,
+                    Duration.ZERO, 0)), pool("supervisor:").supervisor());
+            assertEquals(Optional.of(new SupervisorConfig(Duration.ofSeconds(1), Duration.ofHours(1),
+                    Duration.ofMinutes(10), Duration.ofSeconds(30), 128)), pool("""
+                    supervisor:
+                      watch_tick: 1s
+                      ttl: 1h
+                      idle_ttl: 10m
+                      exec_ttl: 30s
+                      max_worker_memory: 128
+                    """).supervisor());
+        }
+
+        @Test
+        void badSupervisorValuesNameTheKey() {
+            assertRejected(withPool("supervisor:\n  exec_ttl: soon"), "tcp.pool.supervisor.exec_ttl",
+                    "invalid duration \"soon\" (use e.g. 500ms, 60s, 1m, 1h30m)");
+            assertRejected(withPool("supervisor:\n  max_worker_memory: -5"), "tcp.pool.supervisor.max_worker_memory",
+                    "must be an integer >= 0 (megabytes, 0 = no limit), got -5");
+            assertRejected(withPool("supervisor: 5"), "tcp.pool.supervisor", "must be a map, got 5");
+            assertRejected(withPool("debug: maybe"), "tcp.pool.debug", "must be true or false, got \"maybe\"");
+            assertWarnings(withPool("supervisor:\n  ttll: 1s"),
+                    "conf/.rr.yaml: tcp.pool.supervisor.ttll: unknown key (ignored; check the spelling)");
+        }
+    }
+
+    @Nested
+    class RelayAndOnInit {
+        private ServerConfig server(String body) {
+            return parse(withServerSection("command: php w.php\n" + body)).server();
+        }
+
+        @ParameterizedTest(name = "relay: {0}")
+        @CsvSource(delimiter = '|', value = {
+                "pipes                  | PIPES |           | 0    |",
+                "''                     | PIPES |           | 0    |",
+                "tcp://127.0.0.1:6002   | TCP   | 127.0.0.1 | 6002 |",
+                "tcp://localhost:0      | TCP   | localhost | 0    |",
+                "unix:///tmp/rr.sock    | UNIX  |           | 0    | /tmp/rr.sock",
+                "unix://rr.sock         | UNIX  |           | 0    | rr.sock",
+        })
+        void relays(String value, RelayConfig.Type type, String host, int port, String path) {
+            RelayConfig relay = server("relay: " + value).relay();
+            assertEquals(new RelayConfig(type, host == null ? "" : host, port, path == null ? "" : path), relay);
+        }
+
+        @Test
+        void relayDsnIsShownAsWritten() {
+            assertEquals("tcp://127.0.0.1:6002", server("relay: tcp://127.0.0.1:6002").relay().dsn());
+            assertEquals("unix:///tmp/rr.sock", server("relay: unix:///tmp/rr.sock").relay().dsn());
+        }
+
+        @ParameterizedTest(name = "relay: {0}")
+        @CsvSource(delimiter = '|', value = {
+                "'http://x:1'   | invalid DSN (tcp://:6001, unix://file.sock), got \"http://x:1\"",
+                "'tcp://'       | invalid DSN (tcp://:6001, unix://file.sock), got \"tcp://\"",
+                "5              | invalid DSN (tcp://:6001, unix://file.sock), got 5",
+                "'tcp://:6002'  | a tcp relay needs a host, e.g. tcp://127.0.0.1:6002 (PHP workers cannot dial \"tcp://:6002\")",
+        })
+        void badRelaysNameTheKey(String value, String problem) {
+            assertRejected(withServerSection("command: php w.php\nrelay: " + value), "server.relay", problem);
+        }
+
+        @Test
+        void relayTimeout() {
+            assertEquals(Duration.ofSeconds(60), server("").relayTimeout());
+            assertEquals(Duration.ofSeconds(5), server("relay_timeout: 5s").relayTimeout());
+            assertRejected(withServerSection("command: php w.php\nrelay_timeout: x"), "server.relay_timeout",
+                    "invalid duration \"x\" (use e.g. 500ms, 60s, 1m, 1h30m)");
+        }
+
+        @Test
+        void onInit() {
+            OnInitConfig onInit = server("on_init:\n  command: php init.php --x\n  exec_timeout: 5s\n  env:\n    a: b\n")
+                    .onInit().orElseThrow();
+            assertEquals(new OnInitConfig(List.of("php", "init.php", "--x"), Duration.ofSeconds(5), Map.of("A", "b"), true),
+                    onInit);
+            assertEquals(Duration.ofSeconds(60), server("on_init:\n  command: x\n").onInit().orElseThrow().execTimeout());
+            assertFalse(server("on_init:\n  command: x\n  exit_on_error: false\n").onInit().orElseThrow().exitOnError());
+        }
+
+        @Test
+        void onInitNeedsACommand() {
+            assertRejected(withServerSection("command: php w.php\non_init:\n  exec_timeout: 1s"), "server.on_init.command",
+                    "command should not be empty");
         }
     }
 

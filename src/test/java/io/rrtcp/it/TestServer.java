@@ -47,8 +47,11 @@ final class TestServer implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> poolLines = new ArrayList<>();
         private final List<String> tcpLines = new ArrayList<>();
+        private final List<String> serverLines = new ArrayList<>();
         private String script = "tcp-worker.php";
         private int workers = 2;
+        private String rpcListen;
+        private boolean eventLog = true;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -62,6 +65,12 @@ final class TestServer implements AutoCloseable {
 
         Builder env(String key, String value) {
             env.put(key, value);
+            return this;
+        }
+
+        /** Workers do not log their events (for load tests). */
+        Builder noEventLog() {
+            eventLog = false;
             return this;
         }
 
@@ -82,6 +91,18 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** An {@code rpc} section listening on {@code dsn}, e.g. {@code tcp://127.0.0.1:0}. */
+        Builder rpc(String dsn) {
+            rpcListen = dsn;
+            return this;
+        }
+
+        /** An extra line under server, e.g. "relay: tcp://127.0.0.1:0". */
+        Builder serverLine(String line) {
+            serverLines.add(line);
+            return this;
+        }
+
         Builder script(String name) {
             script = name;
             return this;
@@ -94,8 +115,9 @@ final class TestServer implements AutoCloseable {
                     .append("server:\n")
                     .append("  command: \"php ").append(WORKERS.resolve(script)).append("\"\n")
                     .append("  env:\n")
-                    .append("    EVENT_LOG: \"").append(eventLog).append("\"\n");
+                    .append("    EVENT_LOG: \"").append(this.eventLog ? eventLog.toString() : "").append("\"\n");
             env.forEach((k, v) -> yaml.append("    ").append(k).append(": \"").append(v).append("\"\n"));
+            serverLines.forEach(l -> yaml.append("  ").append(l).append('\n'));
             yaml.append("tcp:\n");
             tcpLines.forEach(l -> yaml.append("  ").append(l).append('\n'));
             yaml.append("  servers:\n");
@@ -104,6 +126,9 @@ final class TestServer implements AutoCloseable {
                     .append("      delimiter: \"").append(delimiter).append("\"\n"));
             yaml.append("  pool:\n    num_workers: ").append(workers).append('\n');
             poolLines.forEach(l -> yaml.append("    ").append(l).append('\n'));
+            if (rpcListen != null) {
+                yaml.append("rpc:\n  listen: \"").append(rpcListen).append("\"\n");
+            }
             Path file = dir.resolve(".rr.yaml");
             Files.writeString(file, yaml);
             return file;
@@ -129,6 +154,11 @@ final class TestServer implements AutoCloseable {
 
     Client connect(String name) throws IOException {
         return new Client(port(name));
+    }
+
+    /** The RPC address with its real port (the config must have an rpc section). */
+    String rpc() {
+        return server.rpcAddress().orElseThrow().dsn();
     }
 
     RrTcpServer server() {

@@ -47,9 +47,13 @@ class WorkerFaultTest extends ServerTest {
             assertEquals("a\r\n", victim.ask("a\r\n"));
             assertEquals("b\r\n", other.ask("b\r\n")); // both connected: the sleep below is the only request in flight
             victim.send("sleep 5000\r\n");
-            WorkerInfo busy = Await.until(() -> server.server().pool().workers(),
-                    ws -> ws.stream().anyMatch(w -> w.state() == WorkerState.WORKING), Duration.ofSeconds(10),
-                    "a working worker").stream().filter(w -> w.state() == WorkerState.WORKING).findFirst().orElseThrow();
+            // kill it once it has read the request (WORKING alone could still be before its read)
+            long busyPid = server.awaitEvents(ev -> ev.stream().anyMatch(e -> e.body().startsWith("sleep 5000")),
+                    Duration.ofSeconds(10)).stream().filter(e -> e.body().startsWith("sleep 5000")).findFirst()
+                    .orElseThrow().pid();
+            WorkerInfo busy = server.server().pool().workers().stream().filter(w -> w.pid() == busyPid).findFirst()
+                    .orElseThrow();
+            assertEquals(WorkerState.WORKING, busy.state());
             ProcessHandle.of(busy.pid()).orElseThrow().destroyForcibly();
             assertEquals("", victim.readToEof(), "its client is closed");
             log.await(Duration.ofSeconds(10), "worker killed and replaced", "pid=" + busy.pid());

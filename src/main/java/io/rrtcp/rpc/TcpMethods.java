@@ -1,0 +1,146 @@
+package io.rrtcp.rpc;
+
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import io.rrtcp.log.Log;
+import io.rrtcp.tcp.Connection;
+import io.rrtcp.tcp.ConnectionRegistry;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code tcp.Close} (upstream) and rr-tcp's {@code tcp.Send}, {@code tcp.Broadcast}, {@code tcp.List}.
+ * Writes go through {@link Connection#write}, so they never interleave with the connection's own worker replies;
+ * each write runs on its own virtual thread and the caller waits at most {@code writeTimeout}: a client that does not
+ * read is closed rather than allowed to hold the RPC caller.
+ */
+final class TcpMethods {
+    private static final Log LOG = Log.get("rpc");
+
+    private final ConnectionRegistry connections;
+    private final Set<String> servers;
+    private final Duration writeTimeout;
+
+    TcpMethods(ConnectionRegistry connections, Set<String> servers, Duration writeTimeout) {
+        this.connections = connections;
+        this.servers = Set.copyOf(servers);
+        this.writeTimeout = writeTimeout;
+    }
+
+    void registerOn(RpcDispatcher d) {
+        d.register("tcp.Close", Args.Type.STRING, arg -> close((String) arg));
+        d.register("tcp.Send", Args.Type.OBJECT, arg -> send((JsonObject) arg));
+        d.register("tcp.Broadcast", Args.Type.OBJECT, arg -> broadcast((JsonObject) arg));
+        d.register("tcp.List", Args.Type.BOOL, arg -> list());
+    }
+
+    /** True also for an unknown uuid, as upstream. */
+    private Boolean close(String uuid) {
+        if (connections.close(uuid, "tcp.Close")) {
+            LOG.debug("connection closed by tcp.Close", "uuid", uuid);
+        }
+        return Boolean.TRUE;
+    }
+
+    private Boolean send(JsonObject arg) throws RpcException {
+        String uuid = text(arg, "uuid");
+        byte[] data = text(arg, "data").getBytes(StandardCharsets.UTF_8);
+        Connection c = connections.find(uuid).orElseThrow(() -> new RpcException("no such connection: " + uuid));
+        CompletableFuture<Void> write = startWrite(c, data);
+        try {
+            write.get(writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            return Boolean.TRUE;
+        } catch (TimeoutException e) {
+            c.close("tcp.Send write timeout");
+            throw new RpcException("write to connection " + uuid + " timed out after " + writeTimeout.toMillis()
+                    + "ms (the client does not read); connection closed");
+        } catch (ExecutionException e) {
+            throw new RpcException("write to connection " + uuid + " failed: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException("interrupted");
+        }
+    }
+
+    /** Writes to every connection of the server (but {@code except}); returns how many got the data in time. */
+    private Long broadcast(JsonObject arg) throws RpcException {
+        String server = text(arg, "server");
+        String except = arg.getString("except", "");
+        byte[] data = text(arg, "data").getBytes(StandardCharsets.UTF_8);
+        if (!servers.contains(server)) {
+            throw new RpcException("no such tcp server: " + server + " (servers: " + servers.stream().sorted().toList() + ")");
+        }
+        record Pending(Connection connection, CompletableFuture<Void> write) {
+        }
+        List<Pending> pending = new ArrayList<>();
+        for (Connection c : connections.all()) {
+            if (c.server().equals(server) && !c.uuid().equals(except)) {
+                pending.add(new Pending(c, startWrite(c, data)));
+            }
+        }
+        long deadline = System.nanoTime() + writeTimeout.toNanos();
+        long written = 0;
+        for (Pending p : pending) {
+            try {
+                p.write().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                written++;
+            } catch (TimeoutException e) {
+                p.connection().close("tcp.Broadcast write timeout");
+                LOG.warn("tcp.Broadcast: client does not read; connection closed", "uuid", p.connection().uuid(),
+                        "write_timeout", writeTimeout);
+            } catch (ExecutionException e) {
+                LOG.debug("tcp.Broadcast: write failed", "uuid", p.connection().uuid(), "error", e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcException("interrupted");
+            }
+        }
+        return written;
+    }
+
+    private JsonValue list() {
+        JsonArray out = new JsonArray();
+        connections.all().stream().sorted(Comparator.comparing(Connection::connectedAt)).forEach(c -> out.add(
+                new JsonObject()
+                        .add("uuid", c.uuid())
+                        .add("server", c.server())
+                        .add("remote_addr", c.remoteAddr())
+                        .add("connected_at", DateTimeFormatter.ISO_INSTANT.format(c.connectedAt()))
+                        .add("bytes_in", c.bytesIn())
+                        .add("bytes_out", c.bytesOut())));
+        return new JsonObject().add("connections", out);
+    }
+
+    private static CompletableFuture<Void> startWrite(Connection c, byte[] data) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("rpc-write-" + c.uuid()).start(() -> {
+            try {
+                c.write(data);
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    private static String text(JsonObject arg, String key) throws RpcException {
+        JsonValue v = arg.get(key);
+        if (v == null || !v.isString()) {
+            throw new RpcException("\"" + key + "\" must be a string, got " + (v == null ? "nothing" : v.toString()));
+        }
+        return v.asString();
+    }
+}
