@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,11 +55,12 @@ final class BenchServer implements AutoCloseable {
                 version: '3'
                 server:
                   command: "php %s"
+                  relay: "%s"
                   env:
                     WORK_US: "%d"
                     GREETING: "%s"
                 logs:
-                  level: error
+                  level: warn
                 tcp:
                   servers:
                     bench:
@@ -69,7 +69,7 @@ final class BenchServer implements AutoCloseable {
                 %s
                   pool:
                     num_workers: %d
-                """.formatted(ROOT.resolve("test-workers/bench-worker.php"), workUs, greeting, port,
+                """.formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(dir), workUs, greeting, port,
                 extraServerYaml.indent(6).stripTrailing(), workers));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -82,7 +82,6 @@ final class BenchServer implements AutoCloseable {
                 config.toString()));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CompletableFuture<Long> started = new CompletableFuture<>();
         List<String> lines = new ArrayList<>();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -90,21 +89,47 @@ final class BenchServer implements AutoCloseable {
                     synchronized (lines) {
                         lines.add(line);
                     }
-                    if (line.contains("rr-tcp started")) {
-                        started.complete(System.nanoTime() - t0);
-                    }
                 }
             } catch (IOException ignored) {
                 // gone
             }
-            started.completeExceptionally(new IllegalStateException("server exited: " + String.join("\n", lines)));
         });
-        long startup = started.get(60, TimeUnit.SECONDS);
+        long startup = awaitAccepting(p, port, t0, lines);
         BenchServer server = new BenchServer(p, port, startup);
         synchronized (lines) {
             server.output.addAll(lines);
         }
         return server;
+    }
+
+    /**
+     * Time from process start until the listener accepts: rr-tcp binds its listeners only once every worker is
+     * ready, so the first successful connect marks "listeners accepting, workers ready".
+     */
+    private static long awaitAccepting(Process p, int port, long t0, List<String> lines) throws Exception {
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                return System.nanoTime() - t0;
+            } catch (IOException notYet) {
+                if (!p.isAlive()) {
+                    synchronized (lines) {
+                        throw new IllegalStateException("server exited: " + String.join("\n", lines));
+                    }
+                }
+                Thread.sleep(2);
+            }
+        }
+        throw new IllegalStateException("server not accepting after 60 s: " + String.join("\n", lines));
+    }
+
+    /** BENCH_RELAY=unix|tcp|pipes (default pipes): how the server talks to its workers. */
+    private static String relay(Path dir) throws IOException {
+        return switch (System.getenv().getOrDefault("BENCH_RELAY", "pipes")) {
+            case "unix" -> "unix://" + dir.resolve("relay.sock");
+            case "tcp" -> "tcp://127.0.0.1:" + freePort();
+            default -> "pipes";
+        };
     }
 
     static int freePort() throws IOException {
