@@ -57,6 +57,7 @@ public final class WorkerProcess {
     private final AtomicLong execs = new AtomicLong();
     private final ReentrantLock exchange = new ReentrantLock();
     private final ArrayDeque<String> recentStderr = new ArrayDeque<>();
+    private final List<Thread> pumps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean execTtlFired = new AtomicBoolean();
     private volatile WorkerState state = WorkerState.INACTIVE;
@@ -143,16 +144,28 @@ public final class WorkerProcess {
 
     /** Logs what the worker writes to {@code stream} line by line, and keeps the last lines for error messages. */
     private void pump(InputStream stream, String name) {
-        Thread.ofVirtual().name(name + "-" + pid).start(() -> {
+        pumps.add(Thread.ofVirtual().name(name + "-" + pid).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    remember(line);
-                    PHP.info("[" + pid + "] " + line, "pid", pid);
-                }
+                readLines(reader, name);
+                // When the JDK reaps a process it moves the unread rest of its pipes into a buffer; a read racing that
+                // swap sees an early end. Once the process is gone, one more pass picks up those last lines.
+                awaitExit(Duration.ofSeconds(1));
+                readLines(reader, name);
             } catch (IOException e) {
-                LOG.debug("worker " + name + " closed", "pid", pid, "error", e.getMessage());
+                LOG.debug("worker " + name + " close failed", "pid", pid, "error", e.getMessage());
             }
-        });
+        }));
+    }
+
+    private void readLines(BufferedReader reader, String name) {
+        try {
+            for (String line; (line = reader.readLine()) != null; ) {
+                remember(line);
+                PHP.info("[" + pid + "] " + line, "pid", pid);
+            }
+        } catch (IOException e) {
+            LOG.debug("worker " + name + " closed", "pid", pid, "error", e.getMessage());
+        }
     }
 
     private void remember(String line) {
@@ -161,6 +174,17 @@ public final class WorkerProcess {
                 recentStderr.removeFirst();
             }
             recentStderr.addLast(line);
+        }
+    }
+
+    private void awaitPumps(Duration timeout) {
+        for (Thread pump : pumps) {
+            try {
+                pump.join(timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -175,7 +199,7 @@ public final class WorkerProcess {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> watchdog = Timers.schedule(spec.startTimeout(), () -> {
             timedOut.set(true);
-            process.destroyForcibly();
+            kill();
         });
         String timeout = "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms";
         try {
@@ -218,6 +242,7 @@ public final class WorkerProcess {
     private WorkerException startFailure(String why, Throwable cause) {
         kill();
         awaitExit(Duration.ofSeconds(1));
+        awaitPumps(Duration.ofSeconds(1)); // its last words, e.g. a PHP parse error, belong in the message
         String stderr = recentStderr();
         String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
         String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())
@@ -558,9 +583,12 @@ public final class WorkerProcess {
         }
     }
 
-    /** SIGKILL (of the worker's pid, not a group), and the relay connection closed. */
+    /**
+     * SIGKILL (of the worker's pid, not a group), and the relay connection closed. Through the ProcessHandle:
+     * {@code Process.destroyForcibly()} also closes the pipes, and the worker's last stderr lines would be lost.
+     */
     public void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         closeChannel();
     }
 
