@@ -211,6 +211,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 WorkerProcess worker = idle.pollFirst();
                 if (worker != null) {
                     if (worker.isAlive() && worker.state() == WorkerState.READY && !worker.isRetired()) {
+                        worker.lend(true);
                         return worker;
                     }
                     if (!worker.isAlive()) {
@@ -265,6 +266,11 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         WorkerProcess.Recycle mark = worker.recycleMark();
         if (mark != null) {
             retire(worker, mark.state(), mark.reason(), false);
+            return;
+        }
+        worker.lend(false);
+        if (!worker.isAlive()) { // died just now: the exit handler may have skipped it as lent
+            retire(worker, WorkerState.STOPPED, "process exited after its request", false);
             return;
         }
         lock.lock();
@@ -341,7 +347,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             outgoing.remove(worker);
             return;
         }
-        if (worker.inExchange()) {
+        if (worker.isLent()) {
             return; // its request fails or ends now; that path retires it with the better reason
         }
         worker.setState(exitCode == 0 ? WorkerState.STOPPED : WorkerState.ERRORED);

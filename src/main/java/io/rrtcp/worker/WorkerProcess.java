@@ -60,6 +60,7 @@ public final class WorkerProcess {
     private final List<Thread> pumps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean execTtlFired = new AtomicBoolean();
+    private final AtomicBoolean lent = new AtomicBoolean();
     private volatile WorkerState state = WorkerState.INACTIVE;
     /** System.nanoTime() when the last request ended; 0 while none has. */
     private volatile long lastDone;
@@ -294,9 +295,13 @@ public final class WorkerProcess {
         return new WorkerInfo(pid, state, execs.get(), created, stats.rssBytes(), stats.cpuPercent());
     }
 
-    /** Whether a request/reply exchange is under way (its end decides what happens to the worker). */
-    boolean inExchange() {
-        return exchange.isLocked();
+    /** Whether a request holds this worker: its end, not the exit handler, decides what happens to the worker. */
+    boolean isLent() {
+        return lent.get();
+    }
+
+    void lend(boolean out) {
+        lent.set(out);
     }
 
     /** Requests answered successfully (not errors, not failures). */
