@@ -12,6 +12,7 @@
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
  *   CRASH_ON_START_IF=path  like CRASH_ON_START while that file exists
  *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
+ *   QUIT_ON_REQUEST=1   exit(0) on its first event without answering (breaks the one-reply-per-request rule)
  *   DIE_ON_REQUEST=1    exit(4) on its first event without answering (a worker that starts fine, then keeps dying)
  *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
  *
@@ -230,6 +231,9 @@ $worker = TcpWorker::create();
 $answered = 0;
 
 while ($request = $worker->waitRequest()) {
+    if (getenv('QUIT_ON_REQUEST') === '1') {
+        exit(0);
+    }
     if (getenv('DIE_ON_REQUEST') === '1') {
         fwrite(STDERR, "dying on {$request->event}\n");
         exit(4);

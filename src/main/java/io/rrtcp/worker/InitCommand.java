@@ -53,11 +53,12 @@ public final class InitCommand {
         try {
             exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!exited) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                process.toHandle().destroyForcibly(); // not Process.destroyForcibly(): that closes the pipes, losing unread output
+                process.waitFor(5, TimeUnit.SECONDS);
             }
             pump.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
             Thread.currentThread().interrupt();
             throw failure("interrupted while running on_init", e);
         }

@@ -31,6 +31,8 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
     /** Deaths in a row of workers that never answered a request, before restarts are delayed. */
     private static final int DEATHS_BEFORE_BACKOFF = 2;
+    /** Beyond num_workers, how many more never-answering workers one request may go to when each leaves unread. */
+    private static final int EXTRA_ATTEMPTS = 3;
 
     private final PoolOptions options;
     private final WorkerFactory factory;
@@ -127,6 +129,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                         "static_pool_exec: QueueSize: max queue size reached (max_queue_size="
                                 + options.maxQueueSize() + ")");
             }
+            int fruitless = 0; // retries on workers that never answered anything: a worker bug, not a recycle
             while (true) {
                 WorkerProcess worker = take(options.allocateTimeout());
                 try {
@@ -137,6 +140,10 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 } catch (WorkerException e) {
                     if (!handleFailure(worker, e)) {
                         throw e;
+                    }
+                    if (worker.served() == 0 && ++fruitless >= options.numWorkers() + EXTRA_ATTEMPTS) {
+                        throw new WorkerException(e.kind(), e.pid(), e.delivered(), "gave up after " + fruitless
+                                + " fresh workers left without answering; last: " + e.getMessage(), e);
                     }
                 }
             }
@@ -170,6 +177,9 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             }
             default -> {
                 boolean cleanExit = !e.delivered() && worker.state() == WorkerState.STOPPED;
+                if (cleanExit && worker.served() == 0) {
+                    deathStreak.incrementAndGet(); // quits without ever answering: restarts back off
+                }
                 retire(worker, null, e.getMessage(), !cleanExit);
                 return !e.delivered(); // the request never reached the dead worker: another one can take it
             }
@@ -201,6 +211,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 WorkerProcess worker = idle.pollFirst();
                 if (worker != null) {
                     if (worker.isAlive() && worker.state() == WorkerState.READY && !worker.isRetired()) {
+                        worker.lend(true);
                         return worker;
                     }
                     if (!worker.isAlive()) {
@@ -255,6 +266,11 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         WorkerProcess.Recycle mark = worker.recycleMark();
         if (mark != null) {
             retire(worker, mark.state(), mark.reason(), false);
+            return;
+        }
+        worker.lend(false);
+        if (!worker.isAlive()) { // died just now: the exit handler may have skipped it as lent
+            retire(worker, WorkerState.STOPPED, "process exited after its request", false);
             return;
         }
         lock.lock();
@@ -331,7 +347,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             outgoing.remove(worker);
             return;
         }
-        if (worker.inExchange()) {
+        if (worker.isLent()) {
             return; // its request fails or ends now; that path retires it with the better reason
         }
         worker.setState(exitCode == 0 ? WorkerState.STOPPED : WorkerState.ERRORED);

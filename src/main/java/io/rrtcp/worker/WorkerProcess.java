@@ -57,9 +57,10 @@ public final class WorkerProcess {
     private final AtomicLong execs = new AtomicLong();
     private final ReentrantLock exchange = new ReentrantLock();
     private final ArrayDeque<String> recentStderr = new ArrayDeque<>();
-    private volatile Thread stderrPump;
+    private final List<Thread> pumps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean execTtlFired = new AtomicBoolean();
+    private final AtomicBoolean lent = new AtomicBoolean();
     private volatile WorkerState state = WorkerState.INACTIVE;
     /** System.nanoTime() when the last request ended; 0 while none has. */
     private volatile long lastDone;
@@ -90,7 +91,7 @@ public final class WorkerProcess {
                     "cannot start worker command " + spec.command() + " in " + spec.workdir() + ": " + e.getMessage(), e);
         }
         WorkerProcess worker = new WorkerProcess(process, spec);
-        worker.stderrPump = worker.pump(process.getErrorStream(), "stderr");
+        worker.pump(process.getErrorStream(), "stderr");
         if (spec.relay().isPresent()) {
             worker.connect(spec.relay().get());
         } else {
@@ -143,17 +144,29 @@ public final class WorkerProcess {
     }
 
     /** Logs what the worker writes to {@code stream} line by line, and keeps the last lines for error messages. */
-    private Thread pump(InputStream stream, String name) {
-        return Thread.ofVirtual().name(name + "-" + pid).start(() -> {
+    private void pump(InputStream stream, String name) {
+        pumps.add(Thread.ofVirtual().name(name + "-" + pid).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    remember(line);
-                    PHP.info("[" + pid + "] " + line, "pid", pid);
-                }
+                readLines(reader, name);
+                // When the JDK reaps a process it moves the unread rest of its pipes into a buffer; a read racing that
+                // swap sees an early end. Once the process is gone, one more pass picks up those last lines.
+                awaitExit(Duration.ofSeconds(1));
+                readLines(reader, name);
             } catch (IOException e) {
-                LOG.debug("worker " + name + " closed", "pid", pid, "error", e.getMessage());
+                LOG.debug("worker " + name + " close failed", "pid", pid, "error", e.getMessage());
             }
-        });
+        }));
+    }
+
+    private void readLines(BufferedReader reader, String name) {
+        try {
+            for (String line; (line = reader.readLine()) != null; ) {
+                remember(line);
+                PHP.info("[" + pid + "] " + line, "pid", pid);
+            }
+        } catch (IOException e) {
+            LOG.debug("worker " + name + " closed", "pid", pid, "error", e.getMessage());
+        }
     }
 
     private void remember(String line) {
@@ -162,6 +175,17 @@ public final class WorkerProcess {
                 recentStderr.removeFirst();
             }
             recentStderr.addLast(line);
+        }
+    }
+
+    private void awaitPumps(Duration timeout) {
+        for (Thread pump : pumps) {
+            try {
+                pump.join(timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -176,7 +200,7 @@ public final class WorkerProcess {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> watchdog = Timers.schedule(spec.startTimeout(), () -> {
             timedOut.set(true);
-            process.destroyForcibly();
+            kill();
         });
         String timeout = "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms";
         try {
@@ -217,21 +241,9 @@ public final class WorkerProcess {
     }
 
     private WorkerException startFailure(String why, Throwable cause) {
-        // Process.destroy also closes the stderr pipe: a worker that is exiting anyway is let go, and its last
-        // stderr lines read, before anything is killed (else "boom" and the like would be lost at random)
-        if (!awaitExit(Duration.ofMillis(500))) {
-            kill();
-            awaitExit(Duration.ofSeconds(1));
-        }
-        Thread pump = stderrPump;
-        if (pump != null && !process.isAlive()) {
-            try {
-                pump.join(Duration.ofSeconds(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        closeChannel();
+        kill();
+        awaitExit(Duration.ofSeconds(1));
+        awaitPumps(Duration.ofSeconds(1)); // its last words, e.g. a PHP parse error, belong in the message
         String stderr = recentStderr();
         String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
         String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())
@@ -283,9 +295,13 @@ public final class WorkerProcess {
         return new WorkerInfo(pid, state, execs.get(), created, stats.rssBytes(), stats.cpuPercent());
     }
 
-    /** Whether a request/reply exchange is under way (its end decides what happens to the worker). */
-    boolean inExchange() {
-        return exchange.isLocked();
+    /** Whether a request holds this worker: its end, not the exit handler, decides what happens to the worker. */
+    boolean isLent() {
+        return lent.get();
+    }
+
+    void lend(boolean out) {
+        lent.set(out);
     }
 
     /** Requests answered successfully (not errors, not failures). */
@@ -572,9 +588,12 @@ public final class WorkerProcess {
         }
     }
 
-    /** SIGKILL (of the worker's pid, not a group), and the relay connection closed. */
+    /**
+     * SIGKILL (of the worker's pid, not a group), and the relay connection closed. Through the ProcessHandle:
+     * {@code Process.destroyForcibly()} also closes the pipes, and the worker's last stderr lines would be lost.
+     */
     public void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         closeChannel();
     }
 

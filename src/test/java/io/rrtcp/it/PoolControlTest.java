@@ -165,4 +165,25 @@ class PoolControlTest {
             assertEquals("back\r\n", client.ask("back\r\n"));
         }
     }
+
+    @Test
+    void aResetIsBoundedByResetTimeoutThenBusyOldWorkersAreKilled() throws Exception {
+        server = TestServer.in(dir).workers(1).pool("reset_timeout: 1s").start();
+        long old = server.workerPids().get(0);
+        try (LogCapture log = new LogCapture(); Client stuck = server.connect("main")) {
+            assertEquals("a\r\n", stuck.ask("a\r\n"));
+            stuck.send("sleep 30000\r\n");
+            server.awaitEvents(ev -> ev.stream().anyMatch(e -> e.body().startsWith("sleep 30000")), Duration.ofSeconds(10));
+            long start = System.nanoTime();
+            pool().reset();
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "bounded by reset_timeout");
+            log.await(Duration.ofSeconds(5), "reset: worker still busy after reset_timeout, killing it", "pid=" + old);
+            assertEquals("", stuck.readToEof(), "the request on the killed worker fails; its connection closes");
+        }
+        try (Client client = server.connect("main")) {
+            assertEquals("fresh\r\n", client.ask("fresh\r\n"));
+        }
+        assertEquals(1, server.workerPids().size());
+        assertTrue(!server.workerPids().contains(old));
+    }
 }

@@ -301,4 +301,13 @@ class PoolFaultTest {
         }
         awaitPoolOf(1, Set.of(pid));
     }
+
+    @Test
+    void aRequestWhoseWorkersKeepQuittingWithoutAnAnswerIsNotRetriedForever() throws Exception {
+        server = TestServer.in(dir).workers(1).env("QUIT_ON_REQUEST", "1").start();
+        try (LogCapture log = new LogCapture(); Client client = server.connect("main")) {
+            assertEquals("", client.readToEof(), "after num_workers + 3 tries the connection is closed");
+            log.await(Duration.ofSeconds(20), "gave up after 4 fresh workers left without answering");
+        }
+    }
 }
