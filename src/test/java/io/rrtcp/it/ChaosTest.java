@@ -1,13 +1,10 @@
 package io.rrtcp.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,22 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connection that asked for it, or that connection is closed; nothing ever arrives on a wrong connection, nothing hangs.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ChaosTest {
+class ChaosTest extends ServerTest {
     private static final int CONNECTIONS = 200;
     private static final int ROUND_TRIPS = 50;
     private static final int WORKERS = 4;
     private static final Duration KILL_EVERY = Duration.ofMillis(50);
-
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** How one connection ended. */
     private record Outcome(int id, int answered, String end) {

@@ -1,13 +1,10 @@
 package io.rrtcp.it;
 
 import io.rrtcp.worker.WorkerException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,18 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** server.on_init: run once before the workers; a failure stops the start with its exit code and output. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class OnInitTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class OnInitTest extends ServerTest {
     private static String php(String code) {
         return "  command: [\"php\", \"-r\", \"" + code + "\"]";
     }

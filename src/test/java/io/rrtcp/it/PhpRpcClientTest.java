@@ -2,10 +2,8 @@ package io.rrtcp.it;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,18 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code Spiral\Goridge\RPC\RPC} does (JSON codec, static seq from 1), and workers call RPC through {@code RR_RPC}.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PhpRpcClientTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class PhpRpcClientTest extends ServerTest {
     /** Runs the PHP client with (method, json arg) pairs over one connection; one JSON object per call. */
     private List<JsonObject> php(String address, String... calls) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("php", TestServer.WORKERS.resolve("rpc-client.php").toString(), address));

@@ -3,10 +3,8 @@ package io.rrtcp.it;
 import io.rrtcp.worker.WorkerInfo;
 import io.rrtcp.worker.WorkerPool;
 import io.rrtcp.worker.WorkerState;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,18 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a later RPC/CLI sees and drives: the worker list, adding and removing workers, and reset. */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PoolControlTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class PoolControlTest extends ServerTest {
     private WorkerPool pool() {
         return server.server().pool();
     }

@@ -3,14 +3,11 @@ package io.rrtcp.it;
 import io.rrtcp.worker.WorkerException;
 import io.rrtcp.worker.WorkerInfo;
 import io.rrtcp.worker.WorkerState;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -29,18 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (SIGKILL while idle / serving, garbage and all-busy-allocate_timeout are in {@link WorkerFaultTest}.)
  */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PoolFaultTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class PoolFaultTest extends ServerTest {
     private List<Long> awaitPoolOf(int n, Set<Long> without) throws Exception {
         return Await.until(server::workerPids, pids -> pids.size() == n && pids.stream().noneMatch(without::contains)
                         && server.server().pool().workers().stream().allMatch(w -> w.state() == WorkerState.READY),

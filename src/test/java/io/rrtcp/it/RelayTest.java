@@ -1,15 +1,12 @@
 package io.rrtcp.it;
 
 import io.rrtcp.worker.WorkerState;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,18 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** server.relay: pipes, tcp and unix sockets with real php workers that connect back and are routed by pid. */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class RelayTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class RelayTest extends ServerTest {
     private String relay(String kind) {
         return switch (kind) {
             case "tcp" -> "tcp://127.0.0.1:0";

@@ -6,12 +6,9 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import io.rrtcp.rpc.RpcClient;
 import io.rrtcp.rpc.RpcException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,18 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The RPC side door of a running rr-tcp with real php workers, through our Java client (JSON codec). */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class RpcTest {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class RpcTest extends ServerTest {
     private TestServer start(int workers) throws Exception {
         server = TestServer.in(dir).server("main", "\\r\\n").server("other", "\\r\\n").workers(workers)
                 .rpc("tcp://127.0.0.1:0").start();
