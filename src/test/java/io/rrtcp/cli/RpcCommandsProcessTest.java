@@ -4,17 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,12 +27,6 @@ class RpcCommandsProcessTest {
     Path dir;
 
     private record Result(int code, String out) {
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 
     private static ProcessBuilder rrTcp(String... args) {
@@ -61,8 +50,8 @@ class RpcCommandsProcessTest {
 
     @Test
     void workersConnectionsAndResetAgainstARunningServe() throws Exception {
-        int tcpPort = freePort();
-        int rpcPort = freePort();
+        int tcpPort = ServeProcess.freePort();
+        int rpcPort = ServeProcess.freePort();
         Path config = dir.resolve(".rr.yaml");
         Files.writeString(config, "version: '3'\nserver:\n  command: \"php " + WORKER + "\"\ntcp:\n  servers:\n"
                 + "    main:\n      addr: 127.0.0.1:" + tcpPort + "\n  pool:\n    num_workers: 2\n"
@@ -71,28 +60,10 @@ class RpcCommandsProcessTest {
         Path dotenv = dir.resolve("rpc.env");
         Files.writeString(dotenv, "RPC_PORT=" + rpcPort + "\n");
 
-        Process serve = rrTcp("serve", "-c", config.toString(), "--dotenv", dotenv.toString()).start();
-        List<String> output = new ArrayList<>();
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.add(line);
-                    }
-                    if (line.contains("rr-tcp started")) {
-                        started.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process gone
-            }
-            started.complete(null);
-        });
-        try {
-            started.get(30, TimeUnit.SECONDS);
-            List<Long> pids = serve.descendants().map(ProcessHandle::pid).sorted().toList();
-            assertEquals(2, pids.size(), "2 workers: " + output);
+        try (ServeProcess serve = ServeProcess.startWith(List.of(), "serve", "-c", config.toString(), "--dotenv",
+                dotenv.toString())) {
+            List<Long> pids = serve.process().descendants().map(ProcessHandle::pid).sorted().toList();
+            assertEquals(2, pids.size(), "2 workers: " + serve.output());
 
             Result workers = run("workers", "-c", config.toString(), "--dotenv", dotenv.toString());
             assertEquals(0, workers.code(), workers.out());
@@ -117,8 +88,8 @@ class RpcCommandsProcessTest {
             Result after = run("workers", "--rpc", "tcp://127.0.0.1:" + rpcPort);
             pids.forEach(pid -> assertTrue(!after.out().contains("| " + pid + " "), "old pid " + pid + " gone: " + after.out()));
 
-            serve.destroy();
-            assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve exits after SIGTERM");
+            serve.process().destroy();
+            assertTrue(serve.process().waitFor(30, TimeUnit.SECONDS), "serve exits after SIGTERM");
             List<String> logFile = Files.readAllLines(dir.resolve("serve.log"));
             assertTrue(logFile.stream().anyMatch(l -> l.contains("\"msg\":\"plugin reset\"")), "JSON lines in the log file: " + logFile);
             for (String line : logFile) {
@@ -128,9 +99,6 @@ class RpcCommandsProcessTest {
             Result down = run("workers", "--rpc", "tcp://127.0.0.1:" + rpcPort);
             assertEquals(1, down.code());
             assertEquals("no rr-tcp RPC at tcp://127.0.0.1:" + rpcPort + ": connection refused\n", down.out());
-        } finally {
-            serve.destroyForcibly();
-            serve.descendants().forEach(ProcessHandle::destroyForcibly);
         }
     }
 }

@@ -25,11 +25,16 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts serve on {@code config} with extra JVM options and waits (30 s at most) until it says it started. */
     static ServeProcess start(Path config, String... jvmOptions) throws Exception {
+        return startWith(List.of(jvmOptions), "serve", "-c", config.toString());
+    }
+
+    /** Starts {@code rr-tcp ARGS} (a serve command line) and waits (30 s at most) until it says it started. */
+    static ServeProcess startWith(List<String> jvmOptions, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "-c",
-                config.toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
         ServeProcess serve = new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         serve.started.get(30, TimeUnit.SECONDS);
         if (!serve.process.isAlive()) {
