@@ -80,9 +80,19 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 starting.add(starters.submit(factory::start));
             }
         }
-        WorkerException failure = null;
         List<WorkerProcess> started = new ArrayList<>();
-        for (Future<WorkerProcess> f : starting) {
+        WorkerException failure = collectStarts(starting, started);
+        if (failure != null) {
+            started.forEach(WorkerProcess::kill);
+            throw failure;
+        }
+        return started;
+    }
+
+    /** Waits for every start, adds the workers that started to {@code started}, and returns the first failure. */
+    private static WorkerException collectStarts(List<Future<WorkerProcess>> starts, List<WorkerProcess> started) {
+        WorkerException failure = null;
+        for (Future<WorkerProcess> f : starts) {
             try {
                 started.add(f.get());
             } catch (ExecutionException e) {
@@ -93,14 +103,11 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new WorkerException(WorkerException.Kind.START_FAILED, 0, false, "interrupted while starting workers");
+                return failure != null ? failure : new WorkerException(WorkerException.Kind.START_FAILED, 0, false,
+                        "interrupted while starting workers");
             }
         }
-        if (failure != null) {
-            started.forEach(WorkerProcess::kill);
-            throw failure;
-        }
-        return started;
+        return failure;
     }
 
     /** Runs one request on a free worker and returns its reply. */
@@ -194,8 +201,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             return execOn(worker, request, closeEvent);
         } finally {
             outgoing.remove(worker);
-            worker.retire();
-            Thread.ofVirtual().name("debug-stop-" + worker.pid()).start(worker::stop);
+            retireAndStop(worker);
         }
     }
 
@@ -251,8 +257,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             return;
         }
         if (closed) {
-            worker.retire();
-            Thread.ofVirtual().name("stop-" + worker.pid()).start(worker::stop);
+            retireAndStop(worker);
             return;
         }
         if (outgoing.contains(worker)) {
@@ -324,12 +329,17 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         topUp();
     }
 
+    /** Out of service for good, stopped off this thread (stop frame, then SIGKILL after destroy_timeout). */
+    private static void retireAndStop(WorkerProcess worker) {
+        worker.retire();
+        Thread.ofVirtual().name("stop-" + worker.pid()).start(worker::stop);
+    }
+
     private void admit(WorkerProcess worker) {
         workers.add(worker);
         worker.onExit(code -> exited(worker, code));
         if (closed) {
-            worker.retire();
-            Thread.ofVirtual().name("stop-" + worker.pid()).start(worker::stop);
+            retireAndStop(worker);
             return;
         }
         lock.lock();
@@ -394,8 +404,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 }
                 if (surplus) {
                     LOG.info("replacement no longer needed; stopping it", "pid", fresh.pid());
-                    fresh.retire();
-                    Thread.ofVirtual().name("stop-" + fresh.pid()).start(fresh::stop);
+                    retireAndStop(fresh);
                     return;
                 }
                 admit(fresh);
@@ -592,25 +601,13 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 }));
             }
         }
-        WorkerException failure = null;
         lock.lock();
         try {
             starting -= n;
         } finally {
             lock.unlock();
         }
-        for (Future<WorkerProcess> f : fresh) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof WorkerException we ? we
-                            : new WorkerException(WorkerException.Kind.START_FAILED, 0, false, String.valueOf(e.getCause()));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        WorkerException failure = collectStarts(fresh, new ArrayList<>());
         topUp();
         return failure;
     }
@@ -618,16 +615,20 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     /** Waits until every one of {@code old} has exited; past the deadline the rest are killed. */
     private void awaitGone(List<WorkerProcess> old, long deadline) {
         for (WorkerProcess w : old) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0 || !w.awaitExit(Duration.ofMillis(left))) {
-                if (w.isAlive()) {
-                    LOG.warn("reset: worker still busy after reset_timeout, killing it", "pid", w.pid(),
-                            "reset_timeout", options.resetTimeout());
-                    w.kill();
-                    w.awaitExit(Duration.ofSeconds(1));
-                }
-            }
+            awaitExitOrKill(w, deadline, "reset: worker still busy after reset_timeout, killing it", "reset_timeout",
+                    options.resetTimeout());
         }
+    }
+
+    /** Waits until {@code deadline} (System.nanoTime) for the worker to exit; then kills it, saying why. */
+    private static void awaitExitOrKill(WorkerProcess w, long deadline, String why, String key, Duration limit) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left > 0 && w.awaitExit(Duration.ofMillis(left)) || !w.isAlive()) {
+            return;
+        }
+        LOG.warn(why, "pid", w.pid(), key, limit);
+        w.kill();
+        w.awaitExit(Duration.ofSeconds(1));
     }
 
     /**
@@ -662,13 +663,8 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         }
         long deadline = System.nanoTime() + options.destroyTimeout().toNanos();
         for (WorkerProcess w : all) {
-            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            if (!w.awaitExit(Duration.ofMillis(left))) {
-                LOG.warn("worker still busy after destroy_timeout, killing it", "pid", w.pid(),
-                        "destroy_timeout", options.destroyTimeout());
-                w.kill();
-                w.awaitExit(Duration.ofSeconds(1));
-            }
+            awaitExitOrKill(w, deadline, "worker still busy after destroy_timeout, killing it", "destroy_timeout",
+                    options.destroyTimeout());
             w.setState(WorkerState.DESTROYED);
         }
         workers.clear();

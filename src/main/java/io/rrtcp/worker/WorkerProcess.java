@@ -40,6 +40,9 @@ import java.util.function.Consumer;
 public final class WorkerProcess {
     private static final Log LOG = Log.get("server");
     private static final Log PHP = Log.get("php");
+    /** rr-tcp's pid request ({"pid":<our pid>}, CONTROL|JSON): the same bytes for the handshake and after CLOSE. */
+    private static final byte[] PID_REQUEST = FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON,
+            ("{\"pid\":" + ProcessHandle.current().pid() + "}").getBytes(StandardCharsets.US_ASCII)));
     private static final byte[] STOP_PAYLOAD = "{\"stop\":true}".getBytes(StandardCharsets.US_ASCII);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int STDERR_LINES_KEPT = 20;
@@ -204,9 +207,7 @@ public final class WorkerProcess {
         });
         String timeout = "did not answer the pid handshake within allocate_timeout=" + spec.startTimeout().toMillis() + "ms";
         try {
-            byte[] hello = Json.object().add("pid", ProcessHandle.current().pid()).toString()
-                    .getBytes(StandardCharsets.US_ASCII);
-            send(FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON, hello)));
+            send(PID_REQUEST);
             Frame reply = FrameCodec.read(fromWorker, 4096);
             if (reply == null) {
                 throw startFailure(timedOut.get() ? timeout : "exited before answering the pid handshake", null);
@@ -390,10 +391,8 @@ public final class WorkerProcess {
             state = WorkerState.WORKING;
             byte[] request = FrameCodec.encode(0, 0, new int[]{closeEvent.context().length},
                     closeEvent.context(), closeEvent.body());
-            byte[] ping = FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON,
-                    ("{\"pid\":" + ProcessHandle.current().pid() + "}").getBytes(StandardCharsets.US_ASCII)));
-            byte[] both = Arrays.copyOf(request, request.length + ping.length);
-            System.arraycopy(ping, 0, both, request.length, ping.length);
+            byte[] both = Arrays.copyOf(request, request.length + PID_REQUEST.length);
+            System.arraycopy(PID_REQUEST, 0, both, request.length, PID_REQUEST.length);
             ensureAlive();
             execs.incrementAndGet();
             try {
