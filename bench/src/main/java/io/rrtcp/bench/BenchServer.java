@@ -94,7 +94,18 @@ final class BenchServer implements AutoCloseable {
                 // gone
             }
         });
-        long startup = awaitAccepting(p, port, t0, lines);
+        long startup;
+        try {
+            startup = awaitAccepting(p, port, t0, lines);
+        } catch (Exception e) {
+            // never leave a half-started server (and its workers) behind
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            throw e;
+        }
         BenchServer server = new BenchServer(p, port, startup);
         synchronized (lines) {
             server.output.addAll(lines);
