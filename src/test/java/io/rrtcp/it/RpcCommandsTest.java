@@ -50,7 +50,7 @@ class RpcCommandsTest {
         Run r = run("workers", "--rpc", server.rpc());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Workers of [tcp]:\n+"), r.out());
-        assertTrue(r.out().matches("(?s).*\\| PID +\\| STATUS \\| EXECS \\| MEMORY \\| CPU% \\| CREATED +\\|\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\| PID +\\| STATUS +\\| EXECS +\\| MEMORY +\\| CPU% +\\| CREATED +\\|\n.*"), r.out());
         for (long pid : server.workerPids()) {
             assertTrue(r.out().matches("(?s).*\\| " + pid + " +\\| ready +\\| .*"), pid + " in\n" + r.out());
         }
