@@ -69,6 +69,21 @@ public final class FrameCodec {
      * @throws FrameException on a header that is not a valid frame, or a frame cut short by EOF
      */
     public static Frame read(InputStream in, int maxPayload) throws IOException {
+        Header header = readHeader(in, maxPayload);
+        if (header == null) {
+            return null;
+        }
+        byte[] payload = header.payloadLength() == 0 ? Frame.EMPTY : readFully(in, header.payloadLength(), "payload");
+        return new Frame(header.flags(), header.streamFlags(), header.options(), payload);
+    }
+
+    /**
+     * A frame's header and options, checked as {@link #read} checks them, with the payload left on the stream for
+     * the caller to read as it likes (a long body straight into chunks).
+     *
+     * @return null at end of stream before the first byte
+     */
+    public static Header readHeader(InputStream in, int maxPayload) throws IOException {
         byte[] header = new byte[HEADER_SIZE];
         int got = in.readNBytes(header, 0, HEADER_SIZE);
         if (got == 0) {
@@ -96,8 +111,28 @@ public final class FrameCodec {
                 options[i] = getIntLE(raw, 4 * i);
             }
         }
-        byte[] payload = payloadLength == 0 ? Frame.EMPTY : readFully(in, payloadLength, "payload");
-        return new Frame(header[1] & 0xFF, header[10] & 0xFF, options, payload);
+        return new Header(header[1] & 0xFF, header[10] & 0xFF, options, payloadLength);
+    }
+
+    /** Header and options of a frame whose payload is still to be read. */
+    public record Header(int flags, int streamFlags, int[] options, int payloadLength) {
+        public boolean has(int flag) {
+            return (flags & flag) != 0;
+        }
+
+        public boolean hasStream(int flag) {
+            return (streamFlags & flag) != 0;
+        }
+    }
+
+    /** The header and options of a frame whose {@code payloadLength} payload bytes the caller writes after them. */
+    public static byte[] header(int flags, int streamFlags, int[] options, long payloadLength) {
+        if (HEADER_SIZE + 4L * options.length + payloadLength > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("frame payload too large: " + payloadLength + " bytes");
+        }
+        byte[] out = new byte[HEADER_SIZE + 4 * options.length];
+        writeHeader(out, flags, streamFlags, options, (int) payloadLength);
+        return out;
     }
 
     private static void checkHeader(byte[] header, InputStream in) throws IOException {

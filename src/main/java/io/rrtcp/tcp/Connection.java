@@ -1,5 +1,7 @@
 package io.rrtcp.tcp;
 
+import io.rrtcp.worker.Body;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -70,7 +72,12 @@ public final class Connection {
 
     /** Writes one whole message. */
     public void write(byte[] data) throws IOException {
-        if (data.length == 0) {
+        write(Body.of(data));
+    }
+
+    /** Writes one whole message, slice by slice, with no other write in between. */
+    public void write(Body data) throws IOException {
+        if (data.length() == 0) {
             return;
         }
         writeLock.lock();
@@ -78,8 +85,8 @@ public final class Connection {
             if (writeTimeoutNanos > 0) {
                 writeDeadline = System.nanoTime() + writeTimeoutNanos;
             }
-            out.write(data);
-            bytesOut.addAndGet(data.length);
+            data.writeTo(out);
+            bytesOut.addAndGet(data.length());
         } finally {
             writeDeadline = 0;
             writeLock.unlock();

@@ -2,6 +2,7 @@ package io.rrtcp.tcp;
 
 import io.rrtcp.config.TcpServerConfig;
 import io.rrtcp.log.Log;
+import io.rrtcp.worker.Body;
 import io.rrtcp.worker.Payload;
 import io.rrtcp.worker.RequestExecutor;
 import io.rrtcp.worker.WorkerException;
@@ -17,7 +18,6 @@ import java.util.UUID;
  */
 final class ConnectionHandler implements Runnable {
     private static final Log LOG = Log.get("tcp");
-    private static final byte[] NO_BODY = new byte[0];
 
     private final Socket socket;
     private final TcpServerConfig server;
@@ -85,12 +85,12 @@ final class ConnectionHandler implements Runnable {
 
     /** Connected, then messages until a verb or the client ends it; returns why it ended. */
     private String serve(Connection connection, EventContext context) throws WorkerException, IOException {
-        Verb verb = dispatch(connection, context, TcpEvent.CONNECTED, NO_BODY);
+        Verb verb = dispatch(connection, context, TcpEvent.CONNECTED, Body.EMPTY);
         DelimiterScanner messages = new DelimiterScanner(socket.getInputStream(), server.delimiter(),
                 server.readBufSize(), server.limits().maxMessageSize(), timeouts.enabled() ? timeouts : ReadGuard.NONE);
         while (verb.keepsOpen()) {
             long before = messages.bytesRead();
-            byte[] message = messages.next();
+            Body message = messages.nextBody();
             connection.countIn(messages.bytesRead() - before);
             if (message == null) {
                 return "client closed the connection";
@@ -100,7 +100,7 @@ final class ConnectionHandler implements Runnable {
         return "worker answered " + verb;
     }
 
-    private Verb dispatch(Connection connection, EventContext context, TcpEvent event, byte[] body)
+    private Verb dispatch(Connection connection, EventContext context, TcpEvent event, Body body)
             throws WorkerException, IOException {
         Payload reply;
         try {
@@ -112,7 +112,7 @@ final class ConnectionHandler implements Runnable {
         eventDelivered = true;
         Verb verb = Verb.of(reply.context());
         if (verb.writes()) {
-            connection.write(reply.body());
+            connection.write(reply.data());
         }
         if (verb == Verb.UNKNOWN) {
             LOG.warn("worker answered with an unknown verb; closing the connection", "server", server.name(),
@@ -123,7 +123,7 @@ final class ConnectionHandler implements Runnable {
 
     private void deliverClose(Connection connection, EventContext context) {
         try {
-            workers.execClose(new Payload(context.of(TcpEvent.CLOSE), NO_BODY));
+            workers.execClose(new Payload(context.of(TcpEvent.CLOSE), Body.EMPTY));
         } catch (WorkerException e) {
             LOG.warn("failed to send close event to worker", "server", server.name(), "uuid", connection.uuid(),
                     "pid", e.pid(), "error", e.getMessage());

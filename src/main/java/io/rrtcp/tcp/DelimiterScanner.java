@@ -1,19 +1,27 @@
 package io.rrtcp.tcp;
 
+import io.rrtcp.worker.Body;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Splits a byte stream into messages at <em>every</em> delimiter; each message keeps its delimiter (upstream's DATA
  * body does). It is a buffered input stream whose buffer follows the traffic: none until the first read, a small one
  * while idle, growing (reads of up to {@code read_buf_size}) while a long message arrives, and back to small once that
  * message has been handed out, so an idle connection never holds a {@code read_buf_size} buffer.
+ * A message longer than one chunk ({@code read_buf_size}, at least 64 KiB) is kept in the chunks it arrived in and
+ * handed out as a {@link Body} of them: it is never copied, and the buffer never grows past one chunk.
  * Not thread-safe: one connection's thread owns it.
  */
 public final class DelimiterScanner {
     /** Buffer kept while idle; also the first read's size. */
     public static final int IDLE_BUFFER = 1024;
+    /** The smallest chunk a long message is kept in. */
+    static final int MIN_CHUNK = 64 * 1024;
     private static final byte[] NONE = new byte[0];
 
     private final InputStream in;
@@ -21,6 +29,7 @@ public final class DelimiterScanner {
     private final int readSize;
     private final int maxMessageSize;
     private final int idleBuffer;
+    private final int chunkSize;
     private final ReadGuard guard;
     private byte[] buf = NONE;
     /** Pending bytes are buf[start, end). */
@@ -28,6 +37,9 @@ public final class DelimiterScanner {
     private int end;
     /** Where the delimiter search resumes; everything before it is known not to start a delimiter. */
     private int searchFrom;
+    /** Earlier chunks of the pending message, which begins in them; buf then holds only its latest part. */
+    private final List<Body.Slice> spilled = new ArrayList<>();
+    private long spilledLength;
     private boolean eof;
     private long bytesRead;
 
@@ -52,16 +64,23 @@ public final class DelimiterScanner {
         this.readSize = readSize;
         this.maxMessageSize = maxMessageSize;
         this.idleBuffer = Math.min(IDLE_BUFFER, readSize);
+        this.chunkSize = Math.max(readSize, MIN_CHUNK);
         this.guard = guard;
     }
 
     /**
-     * The next message, delimiter included. At end of stream, bytes left without a delimiter come as one last message;
-     * after that, {@code null}.
+     * The next message, delimiter included, in one array. At end of stream, bytes left without a delimiter come as one
+     * last message; after that, {@code null}.
      *
      * @throws MessageTooLargeException when {@code maxMessageSize} bytes arrived without a delimiter
      */
     public byte[] next() throws IOException {
+        Body body = nextBody();
+        return body == null ? null : body.toArray();
+    }
+
+    /** As {@link #next()}, with a long message in the chunks it arrived in. */
+    public Body nextBody() throws IOException {
         while (true) {
             int at = indexOfDelimiter();
             if (at >= 0) {
@@ -69,13 +88,18 @@ public final class DelimiterScanner {
             }
             searchFrom = Math.max(start, end - delimiter.length + 1);
             if (eof) {
-                return start < end ? take(end) : null;
+                return pending() > 0 ? take(end) : null;
             }
-            if (end - start >= maxMessageSize) {
-                throw new MessageTooLargeException(end - start, maxMessageSize);
+            if (pending() >= maxMessageSize) {
+                throw new MessageTooLargeException(pending(), maxMessageSize);
             }
             fill();
         }
+    }
+
+    /** Bytes of the message that is arriving. */
+    private long pending() {
+        return spilledLength + (end - start);
     }
 
     /** Bytes read from the stream so far. */
@@ -106,7 +130,10 @@ public final class DelimiterScanner {
         return -1;
     }
 
-    private byte[] take(int messageEnd) {
+    private Body take(int messageEnd) {
+        if (!spilled.isEmpty()) {
+            return takeChunks(messageEnd);
+        }
         byte[] message = Arrays.copyOfRange(buf, start, messageEnd);
         start = messageEnd;
         searchFrom = start;
@@ -118,14 +145,32 @@ public final class DelimiterScanner {
         }
         if (buf.length > idleBuffer && pending <= idleBuffer / 2) {
             // the long message is gone: keep what is pending in a small buffer and give the big one back
-            byte[] small = new byte[idleBuffer];
-            System.arraycopy(buf, start, small, 0, pending);
-            buf = small;
-            start = 0;
-            end = pending;
-            searchFrom = 0;
+            moveRestTo(new byte[idleBuffer]);
         }
-        return message;
+        return Body.of(message);
+    }
+
+    /** A message that began in earlier chunks: they and the current buffer go out with it, the rest is moved. */
+    private Body takeChunks(int messageEnd) {
+        List<Body.Slice> slices = new ArrayList<>(spilled);
+        if (messageEnd > start) {
+            slices.add(new Body.Slice(buf, start, messageEnd - start));
+        }
+        spilled.clear();
+        spilledLength = 0;
+        start = messageEnd;
+        int rest = end - start;
+        moveRestTo(new byte[rest <= idleBuffer / 2 ? idleBuffer : buf.length]);
+        return Body.of(slices);
+    }
+
+    private void moveRestTo(byte[] fresh) {
+        int rest = end - start;
+        System.arraycopy(buf, start, fresh, 0, rest);
+        buf = fresh;
+        start = 0;
+        end = rest;
+        searchFrom = 0;
     }
 
     private void fill() throws IOException {
@@ -133,7 +178,7 @@ public final class DelimiterScanner {
         makeRoom();
         int room = Math.min(readSize, buf.length - end);
         // never read past the cap by more than the delimiter: the excess could not be used anyway
-        room = (int) Math.min(room, (long) maxMessageSize - (end - start) + delimiter.length);
+        room = (int) Math.min(room, maxMessageSize - pending() + delimiter.length);
         int n = in.read(buf, end, Math.max(1, room));
         if (n < 0) {
             eof = true;
@@ -154,8 +199,14 @@ public final class DelimiterScanner {
         int pending = end - start;
         if (start > 0 && pending <= buf.length / 2) {
             System.arraycopy(buf, start, buf, 0, pending); // slide pending bytes to the front instead of growing
+        } else if (buf.length >= chunkSize && searchFrom > start) {
+            spill();
+            return;
         } else {
             long wanted = Math.max((long) buf.length * 2, (long) pending + Math.min(readSize, idleBuffer));
+            if (buf.length < chunkSize) {
+                wanted = Math.min(wanted, chunkSize); // beyond one chunk a message spills into more chunks
+            }
             int capacity = (int) Math.min(wanted, (long) maxMessageSize + delimiter.length);
             byte[] bigger = new byte[Math.max(capacity, pending + 1)];
             System.arraycopy(buf, start, bigger, 0, pending);
@@ -164,5 +215,16 @@ public final class DelimiterScanner {
         searchFrom -= start;
         start = 0;
         end = pending;
+    }
+
+    /**
+     * The buffer is a full chunk of a message still without its delimiter: hand that chunk to the message and go on
+     * in a new one. Only the few bytes that could still begin a delimiter move along.
+     */
+    private void spill() {
+        spilled.add(new Body.Slice(buf, start, searchFrom - start));
+        spilledLength += searchFrom - start;
+        start = searchFrom;
+        moveRestTo(new byte[chunkSize]);
     }
 }

@@ -43,6 +43,10 @@ public final class WorkerProcess {
     /** rr-tcp's pid request ({"pid":<our pid>}, CONTROL|JSON): the same bytes for the handshake and after CLOSE. */
     private static final byte[] PID_REQUEST = FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON,
             ("{\"pid\":" + ProcessHandle.current().pid() + "}").getBytes(StandardCharsets.US_ASCII)));
+    /** Requests up to this long are built in one array and written at once. */
+    private static final int SMALL_FRAME = 64 * 1024;
+    /** Reply bodies longer than this are read in chunks of this size. */
+    static final int BODY_CHUNK = 1 << 20;
     private static final byte[] STOP_PAYLOAD = "{\"stop\":true}".getBytes(StandardCharsets.US_ASCII);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int STDERR_LINES_KEPT = 20;
@@ -336,8 +340,7 @@ public final class WorkerProcess {
         try {
             state = WorkerState.WORKING;
             sendRequest(request);
-            Frame reply = receive(request);
-            Payload answer = classify(reply);
+            Payload answer = receiveReply(request);
             served++;
             return answer;
         } catch (WorkerException e) {
@@ -435,11 +438,10 @@ public final class WorkerProcess {
     }
 
     private void sendRequest(Payload request) throws WorkerException {
-        byte[] frame = FrameCodec.encode(0, 0, new int[]{request.context().length}, request.context(), request.body());
         ensureAlive();
         execs.incrementAndGet();
         try {
-            send(frame);
+            send(request);
         } catch (IOException e) {
             boolean cleanExit = awaitExit(EXIT_GRACE) && process.exitValue() == 0;
             if (cleanExit) {
@@ -451,16 +453,40 @@ public final class WorkerProcess {
         }
     }
 
+    /**
+     * One request frame. A short one is built in one array and written at once; a long one goes out as its header,
+     * the context and the body's slices, so that the body is never copied into a frame.
+     */
+    private void send(Payload request) throws IOException {
+        byte[] context = request.context();
+        Body body = request.data();
+        int[] options = {context.length};
+        if (body.length() <= SMALL_FRAME && body.slices().size() <= 1) {
+            send(FrameCodec.encode(0, 0, options, context, request.body()));
+            return;
+        }
+        toWorker.write(FrameCodec.header(0, 0, options, context.length + body.length()));
+        toWorker.write(context);
+        body.writeTo(toWorker);
+        toWorker.flush();
+    }
+
     private void send(byte[] frame) throws IOException {
         toWorker.write(frame);
         toWorker.flush();
     }
 
     private Frame receive(Payload request) throws WorkerException {
-        Frame reply;
+        FrameCodec.Header header = receiveHeader();
+        return new Frame(header.flags(), header.streamFlags(), header.options(), readPayload(header.payloadLength()));
+    }
+
+    /** The next reply's header; its payload is still to be read. */
+    private FrameCodec.Header receiveHeader() throws WorkerException {
+        FrameCodec.Header header;
         long before = fromWorker.count();
         try {
-            reply = FrameCodec.read(fromWorker, spec.maxPayload());
+            header = FrameCodec.readHeader(fromWorker, spec.maxPayload());
         } catch (FrameException e) {
             throw broken(true, e.getMessage(), e);
         } catch (IOException e) {
@@ -470,10 +496,58 @@ public final class WorkerProcess {
             }
             throw broken(true, e.getMessage(), e);
         }
-        if (reply == null) {
+        if (header == null) {
             throw endedWithoutReply("closed its output (EOF)");
         }
-        return reply;
+        return header;
+    }
+
+    private byte[] readPayload(int length) throws WorkerException {
+        return readExactly(length, length);
+    }
+
+    /** {@code length} bytes of the payload in flight ({@code payloadLength} in all), or the worker is broken. */
+    private byte[] readExactly(int length, int payloadLength) throws WorkerException {
+        try {
+            byte[] bytes = fromWorker.readNBytes(length);
+            if (bytes.length < length) {
+                throw broken(true, truncated(payloadLength), null);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw broken(true, e.getMessage(), e);
+        }
+    }
+
+    private static String truncated(int payloadLength) {
+        return "sent a truncated frame: its output ended within the " + payloadLength + "-byte payload";
+    }
+
+    /**
+     * The reply to {@code request}. Its context is read into an array of its own and its body straight into a
+     * {@link Body}, which for a long body reuses the request body's chunks: the request was delivered once a reply
+     * header arrived, so an echo of a long message needs no new memory. Error, stream and malformed replies are read
+     * whole and classified as before.
+     */
+    private Payload receiveReply(Payload request) throws WorkerException {
+        FrameCodec.Header header = receiveHeader();
+        int length = header.payloadLength();
+        if (header.has(Frame.ERROR) || header.options().length != 1 || header.hasStream(Frame.STREAM)
+                || Integer.toUnsignedLong(header.options()[0]) > length) {
+            return classify(new Frame(header.flags(), header.streamFlags(), header.options(), readPayload(length)));
+        }
+        int split = header.options()[0];
+        byte[] context = readExactly(split, length);
+        Body body;
+        try {
+            body = Body.read(fromWorker, length - split, BODY_CHUNK, request.data().reusableArrays());
+        } catch (IOException e) {
+            throw broken(true, e.getMessage(), e);
+        }
+        if (body == null) {
+            throw broken(true, truncated(length), null);
+        }
+        return answer(context, body);
     }
 
     /**
@@ -518,7 +592,11 @@ public final class WorkerProcess {
             throw new WorkerException(WorkerException.Kind.STREAM_REFUSED, pid, true,
                     "worker " + pid + " answered with a stream; streaming is not supported");
         }
-        if (body.length == 0 && Arrays.equals(context, STOP_PAYLOAD)) {
+        return answer(context, Body.of(body));
+    }
+
+    private Payload answer(byte[] context, Body body) throws WorkerException {
+        if (body.length() == 0 && Arrays.equals(context, STOP_PAYLOAD)) {
             state = WorkerState.INVALID;
             throw new WorkerException(WorkerException.Kind.STOP_REQUESTED, pid, true,
                     "worker " + pid + " asked to be stopped");

@@ -189,4 +189,36 @@ class ServeCommandTest {
             assertTrue(serve.process().isAlive());
         }
     }
+
+    @Test
+    void a24MegabyteEchoFitsInA64MegabyteHeap() throws Exception {
+        int port = ServeProcess.freePort();
+        Path file = config(serverSection("127.0.0.1:" + port).replace("\n  pool:", "\n      max_message_size: 32\n  pool:"));
+        // kept in its chunks on the way in and read back into them on the way out, the message is held about once;
+        // any step that copied it whole (a growing buffer, a frame array, a reply array) would not fit
+        try (ServeProcess serve = ServeProcess.start(file, "-Xmx64m")) {
+            byte[] message = new byte[24 << 20];
+            for (int i = 0; i < message.length; i++) {
+                message[i] = (byte) ('a' + i % 26);
+            }
+            message[message.length - 2] = '\r';
+            message[message.length - 1] = '\n';
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                client.setSoTimeout(60_000);
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        client.getOutputStream().write(message);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                byte[] echo = client.getInputStream().readNBytes(message.length);
+                writer.join();
+                assertTrue(java.util.Arrays.equals(message, echo), "the echo is byte for byte the message");
+            }
+            String out = serve.output();
+            assertFalse(out.contains("OutOfMemoryError"), out);
+            assertTrue(serve.process().isAlive(), out);
+        }
+    }
 }

@@ -19,7 +19,7 @@ class DelimiterScannerTest {
     private static final byte[] CRLF = "\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Hands out the stream in reads of the given sizes (cycling), like TCP segments would. */
-    private static final class ChunkedInput extends InputStream {
+    private static class ChunkedInput extends InputStream {
         private final byte[] data;
         private final int[] sizes;
         private int pos;
@@ -152,6 +152,66 @@ class DelimiterScannerTest {
         DelimiterScanner scanner = new DelimiterScanner(new ChunkedInput(message.getBytes(StandardCharsets.US_ASCII), 7),
                 CRLF, 64, 1000);
         assertEquals(1000, scanner.next().length);
+    }
+
+    /** A message of {@code length} bytes whose content tells where each byte was, ending in {@code delimiter}. */
+    private static byte[] numbered(int length, byte[] delimiter) {
+        byte[] m = new byte[length];
+        for (int i = 0; i < length - delimiter.length; i++) {
+            m[i] = (byte) ('a' + i % 23);
+        }
+        System.arraycopy(delimiter, 0, m, length - delimiter.length, delimiter.length);
+        return m;
+    }
+
+    @Test
+    void aMessageLongerThanAChunkStaysInItsChunksAndTheBufferNeverGrowsPastOne() throws IOException {
+        int chunk = DelimiterScanner.MIN_CHUNK;
+        byte[] delimiter = "<END>".getBytes(StandardCharsets.US_ASCII);
+        for (int shift = 0; shift < delimiter.length; shift++) { // the delimiter straddles a chunk boundary each way
+            byte[] first = numbered(3 * chunk + shift + 2, delimiter);
+            byte[] second = "tail<END>".getBytes(StandardCharsets.US_ASCII);
+            byte[] data = Arrays.copyOf(first, first.length + second.length);
+            System.arraycopy(second, 0, data, first.length, second.length);
+            int[] largest = {0};
+            DelimiterScanner scanner = new DelimiterScanner(new ChunkedInput(data, 1000, 4096, 77) {
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    largest[0] = Math.max(largest[0], b.length);
+                    return super.read(b, off, len);
+                }
+            }, delimiter, 4096, Integer.MAX_VALUE - 1024);
+            io.rrtcp.worker.Body body = scanner.nextBody();
+            assertEquals(first.length, body.length());
+            assertTrue(body.slices().size() >= 3, "kept in chunks: " + body);
+            assertTrue(Arrays.equals(first, body.toArray()), "shift " + shift);
+            assertEquals(chunk, largest[0], "the buffer read into is never larger than one chunk");
+            assertTrue(scanner.bufferCapacity() <= DelimiterScanner.IDLE_BUFFER, "back to small after it");
+            assertEquals("tail<END>", new String(scanner.next(), StandardCharsets.US_ASCII));
+            assertNull(scanner.next());
+        }
+    }
+
+    @Test
+    void bytesPipelinedAfterAChunkedMessageAreKept() throws IOException {
+        byte[] big = numbered(200_000, new byte[]{'\n'});
+        byte[] rest = "one\ntwo\nthr".getBytes(StandardCharsets.US_ASCII);
+        byte[] data = Arrays.copyOf(big, big.length + rest.length);
+        System.arraycopy(rest, 0, data, big.length, rest.length);
+        DelimiterScanner scanner = new DelimiterScanner(new ByteArrayInputStream(data), new byte[]{'\n'}, 1 << 16,
+                Integer.MAX_VALUE - 1024);
+        assertTrue(Arrays.equals(big, scanner.next()));
+        assertEquals(List.of("one\n", "two\n", "thr"), scanAll(scanner));
+    }
+
+    @Test
+    void theCapCountsEveryChunkOfAMessage() {
+        byte[] endless = new byte[1 << 20];
+        Arrays.fill(endless, (byte) 'x');
+        DelimiterScanner scanner = new DelimiterScanner(new ChunkedInput(endless, 5000), CRLF, 4096, 300_000);
+        MessageTooLargeException e = assertThrows(MessageTooLargeException.class, scanner::next);
+        assertEquals(300_000, e.limit());
+        assertTrue(scanner.bytesRead() <= 300_002, "read " + scanner.bytesRead());
     }
 
     @Test
