@@ -132,8 +132,9 @@ public final class Bench {
         }
         line("### Throughput and round trip (64-byte messages, echo worker; medians of " + o.runs() + " runs, min–max)");
         line("");
-        line("| WORK_US | W | C | raw msg/s | full msg/s | full / raw | p50 µs | p90 µs | p99 µs | max µs | server CPU µs/msg |");
-        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        line("| WORK_US | W | C | raw msg/s | full msg/s | full / raw | p50 µs | p90 µs | p99 µs | max µs | server CPU µs/msg "
+                + "| workers CPU µs/msg | clients CPU µs/msg |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<double[]> chart = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (var e : full.entrySet()) {
@@ -142,11 +143,13 @@ public final class Bench {
             List<RawWorkers.Result> rr = raw.get(p.workUs() + "/" + p.workers());
             double rawRate = median(rr, RawWorkers.Result::messagesPerSecond);
             double rate = median(rs, TcpLoad.Result::messagesPerSecond);
-            line(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %.2f | %s | %s | %s | %s | %s |",
+            line(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %.2f | %s | %s | %s | %s | %s | %.1f | %.1f |",
                     p.workUs(), p.workers(), p.clients(), range(rr, RawWorkers.Result::messagesPerSecond, 0),
                     range(rs, TcpLoad.Result::messagesPerSecond, 0), rate / rawRate,
                     micros(rs, TcpLoad.Result::p50), micros(rs, TcpLoad.Result::p90), micros(rs, TcpLoad.Result::p99),
-                    micros(rs, TcpLoad.Result::max), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1)));
+                    micros(rs, TcpLoad.Result::max), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
+                    median(rs, TcpLoad.Result::workersCpuMicrosPerMessage),
+                    median(rs, TcpLoad.Result::clientCpuMicrosPerMessage)));
             chart.add(new double[]{rawRate, rate});
             labels.add("W" + p.workers() + " C" + p.clients() + (p.workUs() > 0 ? " +" + p.workUs() + "µs" : ""));
         }
@@ -157,6 +160,38 @@ public final class Bench {
         Files.writeString(o.out().resolve("throughput.svg"), Svg.bars("rr-tcp full path vs raw PHP worker rate (msg/s)",
                 labels, chart, new String[]{"raw workers", "rr-tcp"}));
         line("![throughput](throughput.svg)");
+        line("");
+        relays(message);
+    }
+
+    /** Echo at W=2 with C=1 and C=64 over each relay, servers started in turn within each run. */
+    private void relays(byte[] message) throws Exception {
+        String[] kinds = {"pipes", "unix", "tcp"};
+        int[] clients = {1, 64};
+        Map<String, List<TcpLoad.Result>> results = new LinkedHashMap<>();
+        for (int run = 0; run < o.runs(); run++) {
+            for (String kind : kinds) {
+                try (BenchServer server = BenchServer.start(kind, 2, 0, "", "")) {
+                    for (int c : clients) {
+                        results.computeIfAbsent(kind + "/" + c, k -> new ArrayList<>())
+                                .add(TcpLoad.run(server, c, message, o.warmup(), o.measure()));
+                    }
+                }
+            }
+        }
+        line("### Relays (echo, W=2; `server.relay`; medians of " + o.runs() + " runs, min–max)");
+        line("");
+        line("| relay | C | full msg/s | p50 µs | server CPU µs/msg | workers CPU µs/msg | clients CPU µs/msg |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (var e : results.entrySet()) {
+            String[] key = e.getKey().split("/");
+            List<TcpLoad.Result> rs = e.getValue();
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %.1f |", key[0], key[1],
+                    range(rs, TcpLoad.Result::messagesPerSecond, 0), micros(rs, TcpLoad.Result::p50),
+                    range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
+                    median(rs, TcpLoad.Result::workersCpuMicrosPerMessage),
+                    median(rs, TcpLoad.Result::clientCpuMicrosPerMessage)));
+        }
         line("");
     }
 
@@ -180,8 +215,9 @@ public final class Bench {
             if (System.getenv("THREADS") != null) {
                 threadTimes(server.pid());
             }
-            line(String.format(Locale.ROOT, "W=%d C=%d WORK_US=%d: %,.0f msg/s, p50 %d µs, server CPU %.1f µs/msg; JFR: %s",
-                    w, c, work, r.messagesPerSecond(), r.p50() / 1000, r.serverCpuMicrosPerMessage(), jfr));
+            line(String.format(Locale.ROOT, "W=%d C=%d WORK_US=%d: %,.0f msg/s, p50 %d µs, CPU µs/msg: server %.1f, "
+                            + "workers %.1f, clients %.1f; JFR: %s", w, c, work, r.messagesPerSecond(), r.p50() / 1000,
+                    r.serverCpuMicrosPerMessage(), r.workersCpuMicrosPerMessage(), r.clientCpuMicrosPerMessage(), jfr));
         }
     }
 

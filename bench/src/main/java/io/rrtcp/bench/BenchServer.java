@@ -48,6 +48,12 @@ final class BenchServer implements AutoCloseable {
     /** Writes a config with one server "bench" (delimiter "\n") and starts serve on it. */
     static BenchServer start(int workers, int workUs, String extraServerYaml, String greeting, String... jvmOptions)
             throws Exception {
+        return start(DEFAULT_RELAY, workers, workUs, extraServerYaml, greeting, jvmOptions);
+    }
+
+    /** As above, with the workers on the given relay kind (pipes, unix or tcp). */
+    static BenchServer start(String relayKind, int workers, int workUs, String extraServerYaml, String greeting,
+                             String... jvmOptions) throws Exception {
         int port = freePort();
         Path dir = Files.createTempDirectory("rr-tcp-bench");
         Path config = dir.resolve(".rr.yaml");
@@ -69,7 +75,7 @@ final class BenchServer implements AutoCloseable {
                 %s
                   pool:
                     num_workers: %d
-                """.formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(dir), workUs, greeting, port,
+                """.formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(relayKind, dir), workUs, greeting, port,
                 extraServerYaml.indent(6).stripTrailing(), workers));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -135,8 +141,10 @@ final class BenchServer implements AutoCloseable {
     }
 
     /** BENCH_RELAY=unix|tcp|pipes (default pipes): how the server talks to its workers. */
-    private static String relay(Path dir) throws IOException {
-        return switch (System.getenv().getOrDefault("BENCH_RELAY", "pipes")) {
+    static final String DEFAULT_RELAY = System.getenv().getOrDefault("BENCH_RELAY", "pipes");
+
+    private static String relay(String kind, Path dir) throws IOException {
+        return switch (kind) {
             case "unix" -> "unix://" + dir.resolve("relay.sock");
             case "tcp" -> "tcp://127.0.0.1:" + freePort();
             default -> "pipes";
@@ -155,7 +163,23 @@ final class BenchServer implements AutoCloseable {
 
     /** User + system CPU time of the server process (its workers not included), from /proc/PID/stat. */
     long cpuNanos() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+        return cpuNanos(pid());
+    }
+
+    /** User + system CPU time of the server's worker processes (its children), 0 for one that is gone. */
+    long workersCpuNanos() {
+        return ProcessHandle.of(pid()).stream().flatMap(ProcessHandle::children).mapToLong(h -> {
+            try {
+                return cpuNanos(h.pid());
+            } catch (IOException e) {
+                return 0;
+            }
+        }).sum();
+    }
+
+    /** User + system CPU time of any process of ours, from /proc/PID/stat. */
+    static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * CLOCK_TICK_NANOS;
     }

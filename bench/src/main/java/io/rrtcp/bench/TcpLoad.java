@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
  * time over the same window gives the cost per message.
  */
 final class TcpLoad {
-    record Result(double messagesPerSecond, long p50, long p90, long p99, long max, double serverCpuMicrosPerMessage) {
+    /** Figures of one window; CPU per message for the server, its PHP workers and this load generator. */
+    record Result(double messagesPerSecond, long p50, long p90, long p99, long max, double serverCpuMicrosPerMessage,
+                  double workersCpuMicrosPerMessage, double clientCpuMicrosPerMessage) {
     }
 
     private volatile boolean measuring;
@@ -63,12 +65,16 @@ final class TcpLoad {
         connected.await();
         Thread.sleep(warmup);
         long cpu0 = server.cpuNanos();
+        long workers0 = server.workersCpuNanos();
+        long self0 = BenchServer.cpuNanos(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         measuring = true;
         Thread.sleep(measure);
         measuring = false;
         long elapsed = System.nanoTime() - t0;
         long cpu = server.cpuNanos() - cpu0;
+        long workers = server.workersCpuNanos() - workers0;
+        long self = BenchServer.cpuNanos(ProcessHandle.current().pid()) - self0;
         stop = true;
         for (Thread t : threads) {
             t.join();
@@ -79,7 +85,11 @@ final class TcpLoad {
         long[] all = Samples.sortedUnion(samples);
         double seconds = elapsed / 1e9;
         return new Result(all.length / seconds, Samples.percentile(all, 50), Samples.percentile(all, 90),
-                Samples.percentile(all, 99), all.length == 0 ? 0 : all[all.length - 1],
-                all.length == 0 ? 0 : cpu / 1000.0 / all.length);
+                Samples.percentile(all, 99), all.length == 0 ? 0 : all[all.length - 1], perMessage(cpu, all.length),
+                perMessage(workers, all.length), perMessage(self, all.length));
+    }
+
+    private static double perMessage(long nanos, int messages) {
+        return messages == 0 ? 0 : nanos / 1000.0 / messages;
     }
 }
