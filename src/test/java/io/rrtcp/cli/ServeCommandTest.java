@@ -3,11 +3,8 @@ package io.rrtcp.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,17 +25,8 @@ class ServeCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path config(String yaml) throws IOException {
@@ -52,7 +40,7 @@ class ServeCommandTest {
                 + "\n  pool:\n    num_workers: 1\n";
     }
 
-    private void assertBadConfig(Run run, Path file, String... parts) {
+    private void assertBadConfig(CliRun run, Path file, String... parts) {
         assertEquals(2, run.code(), run.err());
         assertTrue(run.err().contains(file.toString()), "names the file: " + run.err());
         for (String part : parts) {
@@ -92,7 +80,7 @@ class ServeCommandTest {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             String addr = "127.0.0.1:" + taken.getLocalPort();
             Path file = config(serverSection(addr));
-            Run run = run("serve", "-c", file.toString());
+            CliRun run = run("serve", "-c", file.toString());
             assertEquals(1, run.code(), run.err());
             assertTrue(run.err().contains("cannot listen on " + addr), run.err());
         }
@@ -101,7 +89,7 @@ class ServeCommandTest {
     @Test
     void aWorkerThatCannotStartFailsServeWithItsStderr() throws IOException {
         Path file = config(serverSection("127.0.0.1:0").replace("tcp:\n", "  env:\n    CRASH_ON_START: \"1\"\ntcp:\n"));
-        Run run = run("serve", "-c", file.toString());
+        CliRun run = run("serve", "-c", file.toString());
         assertEquals(1, run.code(), run.err());
         assertTrue(run.err().contains("boom"), run.err());
     }
@@ -110,7 +98,7 @@ class ServeCommandTest {
     void aFailingOnInitCommandAbortsServeWithItsExitCodeAndOutput() throws IOException {
         Path file = config(serverSection("127.0.0.1:0").replace("tcp:\n",
                 "  on_init:\n    command: [\"php\", \"-r\", \"fwrite(STDERR, 'migration failed'); exit(3);\"]\ntcp:\n"));
-        Run run = run("serve", "-c", file.toString());
+        CliRun run = run("serve", "-c", file.toString());
         assertEquals(1, run.code(), run.err());
         assertTrue(run.err().contains("server.on_init"), run.err());
         assertTrue(run.err().contains("exit code 3"), run.err());
@@ -119,10 +107,10 @@ class ServeCommandTest {
 
     @Test
     void versionAndHelp() {
-        Run version = run("--version");
+        CliRun version = run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("rr-tcp version "), version.out());
-        Run help = run("serve", "--help");
+        CliRun help = run("serve", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--config"), help.out());
     }

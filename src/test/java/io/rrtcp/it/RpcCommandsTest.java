@@ -1,5 +1,6 @@
 package io.rrtcp.it;
 
+import io.rrtcp.cli.CliRun;
 import io.rrtcp.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +25,6 @@ class RpcCommandsTest {
     Path dir;
     private TestServer server;
 
-    private record Run(int code, String out, String err) {
-    }
-
     @AfterEach
     void stop() {
         if (server != null) {
@@ -34,20 +32,14 @@ class RpcCommandsTest {
         }
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void workersPrintsOneTableWithEveryPidLikeRrWorkers() throws Exception {
         server = TestServer.in(dir).workers(3).rpc("tcp://127.0.0.1:0").start();
-        Run r = run("workers", "--rpc", server.rpc());
+        CliRun r = run("workers", "--rpc", server.rpc());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Workers of [tcp]:\n+"), r.out());
         assertTrue(r.out().matches("(?s).*\\| PID +\\| STATUS +\\| EXECS +\\| MEMORY +\\| CPU% +\\| CREATED +\\|\n.*"), r.out());
@@ -55,7 +47,7 @@ class RpcCommandsTest {
             assertTrue(r.out().matches("(?s).*\\| " + pid + " +\\| ready +\\| .*"), pid + " in\n" + r.out());
         }
         assertTrue(r.out().matches("(?s).*\\| \\d+(\\.\\d)? MB +\\| \\d+\\.\\d\\d +\\| (now|\\d+ seconds? ago).*"), r.out());
-        Run none = run("workers", "--rpc", server.rpc(), "nope");
+        CliRun none = run("workers", "--rpc", server.rpc(), "nope");
         assertEquals(0, none.code());
         assertEquals("", none.out(), "plugins without workers are skipped, as rr does");
     }
@@ -65,13 +57,13 @@ class RpcCommandsTest {
         TestServer.Builder builder = TestServer.in(dir).workers(1).rpc("tcp://127.0.0.1:0");
         server = builder.start();
         Path config = dir.resolve(".rr.yaml");
-        Run r = run("workers", "-c", config.toString(), "-o", "rpc.listen=" + server.rpc());
+        CliRun r = run("workers", "-c", config.toString(), "-o", "rpc.listen=" + server.rpc());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains(String.valueOf(server.workerPids().get(0))), r.out());
 
         Path noRpc = dir.resolve("norpc.yaml");
         Files.writeString(noRpc, Files.readString(config).replaceAll("(?s)rpc:.*", ""));
-        Run missing = run("workers", "-c", noRpc.toString());
+        CliRun missing = run("workers", "-c", noRpc.toString());
         assertEquals(2, missing.code(), missing.out());
         assertTrue(missing.err().contains("rpc service not specified in the configuration"), missing.err());
     }
@@ -80,12 +72,12 @@ class RpcCommandsTest {
     void resetPrintsWhatWasResetAndEveryPidChanges() throws Exception {
         server = TestServer.in(dir).workers(2).rpc("tcp://127.0.0.1:0").start();
         List<Long> before = server.workerPids();
-        Run r = run("reset", "--rpc", server.rpc());
+        CliRun r = run("reset", "--rpc", server.rpc());
         assertEquals(0, r.code(), r.err());
         assertEquals("resetting plugin: [tcp]\nplugin reset: [tcp]\n", r.out());
         List<Long> after = Await.until(server::workerPids, ps -> ps.size() == 2, Duration.ofSeconds(20), "workers");
         assertTrue(after.stream().noneMatch(before::contains), before + " -> " + after);
-        Run unknown = run("reset", "--rpc", server.rpc(), "foo");
+        CliRun unknown = run("reset", "--rpc", server.rpc(), "foo");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("reset of [foo] failed: no such plugin: foo"), unknown.err());
     }
@@ -97,7 +89,7 @@ class RpcCommandsTest {
         try (Client a = server.connect("main")) {
             String uuid = server.uuidOf(a);
             assertEquals("hi\r\n", a.ask("hi\r\n"));
-            Run r = run("connections", "--rpc", server.rpc());
+            CliRun r = run("connections", "--rpc", server.rpc());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("| UUID "), r.out());
             assertTrue(r.out().contains("| " + uuid + " | main   | " + a.localAddress()), r.out());
@@ -132,7 +124,7 @@ class RpcCommandsTest {
             port = probe.getLocalPort();
         }
         for (String command : List.of("workers", "reset", "connections")) {
-            Run r = run(command, "--rpc", "tcp://127.0.0.1:" + port);
+            CliRun r = run(command, "--rpc", "tcp://127.0.0.1:" + port);
             assertEquals(1, r.code(), command);
             assertEquals("no rr-tcp RPC at tcp://127.0.0.1:" + port + ": connection refused\n", r.err(), command);
         }
