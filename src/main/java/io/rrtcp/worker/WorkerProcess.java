@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,6 +59,8 @@ public final class WorkerProcess {
     private final WorkerSpec spec;
     private CountingInputStream fromWorker;
     private OutputStream toWorker;
+    /** The pipes as channels, when on pipes and the JVM allows it; else null. */
+    private PipeChannels pipeChannels;
     /** The socket relay connection, when not on pipes. */
     private SocketChannel channel;
     private final Instant created = Instant.now();
@@ -102,11 +105,42 @@ public final class WorkerProcess {
         if (spec.relay().isPresent()) {
             worker.connect(spec.relay().get());
         } else {
-            worker.fromWorker = new CountingInputStream(new BufferedInputStream(process.getInputStream(), 64 * 1024));
-            worker.toWorker = process.getOutputStream();
+            worker.usePipes();
             worker.handshake();
         }
         return worker;
+    }
+
+    /**
+     * Pipes: stdin and stdout as channels where the JVM allows it (see {@link PipeChannels}), else the process streams.
+     * Channels are closed by rr-tcp once the process has exited and no exchange still reads its last reply.
+     */
+    private void usePipes() {
+        Optional<PipeChannels> taken = PipeChannels.take(process);
+        if (taken.isPresent()) {
+            pipeChannels = taken.get();
+            fromWorker = new CountingInputStream(new BufferedInputStream(pipeChannels.input(), 64 * 1024));
+            toWorker = pipeChannels.output();
+            process.onExit().thenRun(() -> Thread.ofVirtual().name("pipes-close-" + pid).start(this::closePipes));
+        } else {
+            fromWorker = new CountingInputStream(new BufferedInputStream(process.getInputStream(), 64 * 1024));
+            toWorker = process.getOutputStream();
+        }
+    }
+
+    /** Once the process is gone: waits for a request still reading its reply, then frees the pipe descriptors. */
+    private void closePipes() {
+        exchange.lock();
+        try {
+            pipeChannels.close();
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    /** Whether stdin/stdout are channels on the JDK's poller (true) or the process streams (false). */
+    boolean pipesOnPoller() {
+        return pipeChannels != null;
     }
 
     /**
@@ -150,9 +184,13 @@ public final class WorkerProcess {
         return builder;
     }
 
-    /** Logs what the worker writes to {@code stream} line by line, and keeps the last lines for error messages. */
+    /**
+     * Logs what the worker writes to {@code stream} line by line, and keeps the last lines for error messages. On a
+     * platform thread: a read on a pipe holds its thread for as long as it blocks, and a virtual thread's carrier held
+     * for the worker's whole life would make the scheduler add and wake spare carriers for every other pipe read.
+     */
     private void pump(InputStream stream, String name) {
-        pumps.add(Thread.ofVirtual().name(name + "-" + pid).start(() -> {
+        pumps.add(Thread.ofPlatform().daemon().name(name + "-" + pid).stackSize(256 * 1024).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 readLines(reader, name);
                 // When the JDK reaps a process it moves the unread rest of its pipes into a buffer; a read racing that

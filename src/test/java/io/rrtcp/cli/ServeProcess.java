@@ -1,5 +1,7 @@
 package io.rrtcp.cli;
 
+import io.rrtcp.worker.PipeChannels;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,6 +34,7 @@ final class ServeProcess implements AutoCloseable {
     static ServeProcess startWith(List<String> jvmOptions, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(PipeChannels.JVM_OPTIONS); // as the jar's manifest gives them to java -jar
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));

@@ -79,6 +79,7 @@ final class BenchServer implements AutoCloseable {
                 extraServerYaml.indent(6).stripTrailing(), workers));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(io.rrtcp.worker.PipeChannels.JVM_OPTIONS); // what the jar's manifest gives to java -jar
         String opts = System.getenv().getOrDefault("RR_TCP_JAVA_OPTS", "").trim();
         if (!opts.isEmpty()) {
             cmd.addAll(List.of(opts.split("\\s+")));

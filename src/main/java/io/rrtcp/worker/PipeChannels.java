@@ -1,0 +1,216 @@
+package io.rrtcp.worker;
+
+import io.rrtcp.log.Log;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A worker's stdin and stdout as the JDK's own pipe channels instead of {@link Process}'s streams.
+ *
+ * <p>Why: the JDK treats a read or write on a child process's pipe as file I/O. A virtual thread blocked in one holds
+ * its carrier, and the scheduler wakes a spare carrier for the time of every such call (two futex calls and a
+ * context switch each, twice per message). A {@link Pipe.SourceChannel} or {@link Pipe.SinkChannel} in blocking mode,
+ * used by a virtual thread, is non-blocking underneath and parks on the JDK's poller like a socket does: the carrier
+ * serves other connections while the worker thinks. Measured with {@code bin/rr-tcp-bench profile 2 64 0}: see
+ * docs/benchmarks.md.
+ *
+ * <p>How: the channels are built on the process's own pipe descriptors, taken out of its streams. The streams are
+ * left holding empty stand-ins, so that the JDK's process reaper, which drains and closes them when the process exits,
+ * neither steals a last reply nor closes a descriptor the channel still uses; the worker closes the channels itself
+ * ({@link #close}). This needs {@code --add-opens java.base/java.io=ALL-UNNAMED} and
+ * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (the jar's manifest carries both). Without them, or on a JDK
+ * whose internals differ, {@link #take} returns empty and the worker uses the process streams as before.
+ */
+public final class PipeChannels implements AutoCloseable {
+    /** The JVM options that open what this class needs (also in the jar's manifest, for {@code java -jar}). */
+    public static final List<String> JVM_OPTIONS = List.of("--add-opens", "java.base/java.io=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
+    private static final Log LOG = Log.get("server");
+    /** Set to "streams" to keep the process streams (for comparison, and as a way out). */
+    static final String PROPERTY = "rrtcp.worker.pipes";
+    private static final Access ACCESS = Access.load();
+
+    private final Pipe.SourceChannel fromWorker;
+    private final Pipe.SinkChannel toWorker;
+
+    private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker) {
+        this.fromWorker = fromWorker;
+        this.toWorker = toWorker;
+    }
+
+    /** Why channels cannot be used in this JVM, or null when they can. */
+    public static String unavailable() {
+        return ACCESS.problem;
+    }
+
+    /**
+     * Takes the worker's stdout and stdin out of {@code process}'s streams as channels; empty when this JVM does not
+     * allow it, in which case the streams are untouched.
+     */
+    static Optional<PipeChannels> take(Process process) {
+        if (ACCESS.problem != null) {
+            return Optional.empty();
+        }
+        InputStream stdout = process.getInputStream();
+        OutputStream stdin = process.getOutputStream();
+        try {
+            if (!(stdout instanceof FilterInputStream) || !(stdin instanceof FilterOutputStream)
+                    || !(ACCESS.in.get(stdout) instanceof FileInputStream outOfWorker)
+                    || !(ACCESS.out.get(stdin) instanceof FileOutputStream intoWorker)) {
+                LOG.debug("worker pipes are not file streams here; using the process streams", "pid", process.pid());
+                return Optional.empty();
+            }
+            FileDescriptor readFd = outOfWorker.getFD();
+            FileDescriptor writeFd = intoWorker.getFD();
+            Pipe.SourceChannel source = (Pipe.SourceChannel) ACCESS.source.newInstance(SelectorProvider.provider(), readFd);
+            Pipe.SinkChannel sink = (Pipe.SinkChannel) ACCESS.sink.newInstance(SelectorProvider.provider(), writeFd);
+            // From here on the descriptors belong to the channels; the streams hold empty stand-ins.
+            synchronized (stdout) {
+                ACCESS.in.set(stdout, InputStream.nullInputStream());
+            }
+            synchronized (stdin) {
+                ACCESS.out.set(stdin, OutputStream.nullOutputStream());
+            }
+            source.configureBlocking(false); // reads look first, then wait (see input())
+            return Optional.of(new PipeChannels(source, sink));
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            LOG.debug("cannot use channels for the worker pipes; using the process streams", "pid", process.pid(),
+                    "error", String.valueOf(e));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The worker's stdout as a stream, unbuffered (the caller buffers) and without locks of its own; one reader at a
+     * time (the worker's exchange lock).
+     *
+     * <p>A read that finds nothing waits for the worker in one of two ways. If the worker's recent answers came
+     * within {@link #SPIN_LIMIT_NANOS}, it looks again for up to about twice that typical wait, yielding its carrier
+     * to any other virtual thread between looks; a fast worker (an echo answers in some 10 µs) is then caught
+     * without a park on the poller and the wake-up that ends it, which on a quiet server cost more than the wait. A
+     * worker that usually takes longer, or a server so busy that answers come late, gets no spinning: the read parks
+     * on the poller at once, and no CPU is taken from the workers.
+     */
+    InputStream input() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return len == 0 ? 0 : awaitRead(ByteBuffer.wrap(b, off, len));
+            }
+        };
+    }
+
+    /** Spinning is tried while the typical wait for an answer is below this. */
+    static final long SPIN_LIMIT_NANOS = 40_000;
+    /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
+    private long typicalWaitNanos = SPIN_LIMIT_NANOS;
+
+    private int awaitRead(ByteBuffer buffer) throws IOException {
+        int n = fromWorker.read(buffer);
+        if (n != 0) {
+            return n;
+        }
+        long start = System.nanoTime();
+        if (typicalWaitNanos < SPIN_LIMIT_NANOS) {
+            long deadline = start + 2 * typicalWaitNanos + 5_000;
+            do {
+                Thread.yield();
+                n = fromWorker.read(buffer);
+                if (n != 0) {
+                    learn(System.nanoTime() - start);
+                    return n;
+                }
+            } while (System.nanoTime() - deadline < 0);
+        }
+        fromWorker.configureBlocking(true);
+        try {
+            n = fromWorker.read(buffer);
+        } finally {
+            fromWorker.configureBlocking(false);
+        }
+        learn(System.nanoTime() - start);
+        return n;
+    }
+
+    private void learn(long waitedNanos) {
+        typicalWaitNanos += (Math.min(waitedNanos, 4 * SPIN_LIMIT_NANOS) - typicalWaitNanos) / 4;
+    }
+
+    /** The worker's stdin as a stream; every write goes out whole before it returns. */
+    OutputStream output() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                while (buffer.hasRemaining()) {
+                    toWorker.write(buffer);
+                }
+            }
+        };
+    }
+
+    /** Closes both pipe ends (the worker sees EOF on its stdin). */
+    @Override
+    public void close() {
+        closeQuietly(toWorker);
+        closeQuietly(fromWorker);
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // a pipe end that fails to close has nothing more to give back
+        }
+    }
+
+    /** The reflective handles, found once; {@code problem} says why they could not be. */
+    private record Access(Field in, Field out, Constructor<?> source, Constructor<?> sink, String problem) {
+        static Access load() {
+            if ("streams".equals(System.getProperty(PROPERTY))) {
+                return new Access(null, null, null, null, PROPERTY + "=streams");
+            }
+            try {
+                Field in = FilterInputStream.class.getDeclaredField("in");
+                Field out = FilterOutputStream.class.getDeclaredField("out");
+                in.setAccessible(true);
+                out.setAccessible(true);
+                Class<?> sourceImpl = Class.forName("sun.nio.ch.SourceChannelImpl");
+                Class<?> sinkImpl = Class.forName("sun.nio.ch.SinkChannelImpl");
+                Constructor<?> source = sourceImpl.getDeclaredConstructor(SelectorProvider.class, FileDescriptor.class);
+                Constructor<?> sink = sinkImpl.getDeclaredConstructor(SelectorProvider.class, FileDescriptor.class);
+                source.setAccessible(true);
+                sink.setAccessible(true);
+                return new Access(in, out, source, sink, null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return new Access(null, null, null, null, "JDK internals not open to rr-tcp (" + e.getMessage()
+                        + "); run with --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
+            }
+        }
+    }
+}
