@@ -1,5 +1,6 @@
 package io.rrtcp.cli;
 
+import io.rrtcp.server.Carriers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,6 +75,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Carriers.applyDefault(); // before any virtual thread starts
         System.exit(commandLine().execute(args));
     }
 }

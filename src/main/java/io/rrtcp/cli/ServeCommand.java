@@ -5,6 +5,7 @@ import io.rrtcp.config.ConfigLoader;
 import io.rrtcp.config.ConfigOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
+import io.rrtcp.server.Carriers;
 import io.rrtcp.server.RrTcpServer;
 import io.rrtcp.worker.WorkerException;
 import picocli.CommandLine.Command;
@@ -57,7 +58,8 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(ServeCommand::killChildren, "kill-workers"));
         LOG.info("rr-tcp started", "version", VersionProvider.version(), "config", config.file(),
                 "servers", server.addresses().size(), "workers", server.pool().workers().size(),
-                "rpc", server.rpcAddress().map(Object::toString).orElse("off"));
+                "rpc", server.rpcAddress().map(Object::toString).orElse("off"), "carriers", Carriers.configured(),
+                "pipes", Carriers.pipes());
         stop.await();
         server.close();
         LOG.info("rr-tcp stopped");

@@ -20,6 +20,14 @@ final class TcpLoad {
                   double workersCpuMicrosPerMessage, double clientCpuMicrosPerMessage) {
     }
 
+    /**
+     * BENCH_CLIENTS=platform: one platform thread per client instead of a virtual thread, to see how much of a round
+     * trip is the load generator's own scheduling (the default, virtual, is what the reported figures use).
+     */
+    static final String CLIENT_KIND = System.getenv().getOrDefault("BENCH_CLIENTS", "virtual");
+    private static final Thread.Builder CLIENT_THREADS = "platform".equals(CLIENT_KIND)
+            ? Thread.ofPlatform().daemon().stackSize(256 * 1024) : Thread.ofVirtual();
+
     private volatile boolean measuring;
     private volatile boolean stop;
 
@@ -36,7 +44,7 @@ final class TcpLoad {
         for (int i = 0; i < clients; i++) {
             Samples mine = new Samples();
             samples.add(mine);
-            threads.add(Thread.ofVirtual().start(() -> {
+            threads.add(CLIENT_THREADS.start(() -> {
                 try (Socket s = new Socket("127.0.0.1", server.port)) {
                     s.setTcpNoDelay(true);
                     s.setSoTimeout(30_000);
