@@ -142,7 +142,11 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 try {
                     Payload reply = execOn(worker, request, closeEvent);
                     deathStreak.set(0);
-                    release(worker);
+                    if (release(worker) && Thread.currentThread().isVirtual()) {
+                        // the worker went to a request that waited: let it write to the worker before this
+                        // thread writes its reply to the client, so the worker idles as little as possible
+                        Thread.yield();
+                    }
                     return reply;
                 } catch (WorkerException e) {
                     if (!handleFailure(worker, e)) {
@@ -250,40 +254,43 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 () -> retire(worker, null, "process exited while idle", false));
     }
 
-    /** Back to the idle FIFO, unless it is due for replacement. */
-    private void release(WorkerProcess worker) {
+    /** Back to the idle FIFO, unless it is due for replacement; true when a waiting request was woken for it. */
+    private boolean release(WorkerProcess worker) {
         if (!worker.isAlive()) {
             retire(worker, WorkerState.STOPPED, "process exited after its request", false);
-            return;
+            return false;
         }
         if (closed) {
             retireAndStop(worker);
-            return;
+            return false;
         }
         if (outgoing.contains(worker)) {
             retire(worker, WorkerState.DESTROYED, "reset", false);
-            return;
+            return false;
         }
         if (options.maxJobs() > 0 && worker.numExecs() >= options.maxJobs()) {
             retire(worker, WorkerState.MAX_JOBS_REACHED, "max_jobs reached", false);
-            return;
+            return false;
         }
         WorkerProcess.Recycle mark = worker.recycleMark();
         if (mark != null) {
             retire(worker, mark.state(), mark.reason(), false);
-            return;
+            return false;
         }
         worker.lend(false);
         if (!worker.isAlive()) { // died just now: the exit handler may have skipped it as lent
             retire(worker, WorkerState.STOPPED, "process exited after its request", false);
-            return;
+            return false;
         }
         lock.lock();
         try {
-            if (!worker.isRetired()) {
-                idle.addLast(worker);
-                freed.signal();
+            if (worker.isRetired()) {
+                return false;
             }
+            boolean waited = lock.hasWaiters(freed);
+            idle.addLast(worker);
+            freed.signal();
+            return waited;
         } finally {
             lock.unlock();
         }
