@@ -26,7 +26,7 @@ public final class Carriers {
     }
 
     /** Half of {@code cores}, at least one. */
-    static int defaultFor(int cores) {
+    public static int defaultFor(int cores) {
         return Math.max(1, cores / 2);
     }
 

@@ -131,7 +131,7 @@ public final class PipeChannels implements AutoCloseable {
             return n;
         }
         long start = System.nanoTime();
-        if (typicalWaitNanos < SPIN_LIMIT_NANOS) {
+        if (spins(typicalWaitNanos)) {
             long deadline = start + 2 * typicalWaitNanos + 5_000;
             do {
                 Thread.yield();
@@ -153,7 +153,20 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     private void learn(long waitedNanos) {
-        typicalWaitNanos += (Math.min(waitedNanos, 4 * SPIN_LIMIT_NANOS) - typicalWaitNanos) / 4;
+        typicalWaitNanos = nextTypicalWait(typicalWaitNanos, waitedNanos);
+    }
+
+    /** Whether a read that found nothing spins, given the typical wait. */
+    static boolean spins(long typicalWaitNanos) {
+        return typicalWaitNanos < SPIN_LIMIT_NANOS;
+    }
+
+    /**
+     * The moving average after one more wait: a quarter of the way towards it. A single long wait counts as at most
+     * four times the limit, so that a worker that was slow once is trusted again after a few fast answers.
+     */
+    static long nextTypicalWait(long typicalWaitNanos, long waitedNanos) {
+        return typicalWaitNanos + (Math.min(waitedNanos, 4 * SPIN_LIMIT_NANOS) - typicalWaitNanos) / 4;
     }
 
     /** The worker's stdin as a stream; every write goes out whole before it returns. */

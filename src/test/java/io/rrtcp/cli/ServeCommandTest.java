@@ -209,4 +209,38 @@ class ServeCommandTest {
             assertTrue(serve.process().isAlive(), out);
         }
     }
+
+    @Test
+    void workerPipesAreOnThePollerAndTheOtherWaysStillServe() throws Exception {
+        int port = ServeProcess.freePort();
+        Path file = config(serverSection("127.0.0.1:" + port));
+        String carriers = "carriers=" + io.rrtcp.server.Carriers.defaultFor(Runtime.getRuntime().availableProcessors());
+        try (ServeProcess serve = ServeProcess.start(file)) {
+            assertEchoes(port, serve);
+            assertTrue(serve.output().contains("pipes=poller"), serve.output());
+            assertTrue(serve.output().contains(carriers), serve.output());
+        }
+        try (ServeProcess serve = ServeProcess.start(file, "-Drrtcp.worker.pipes=streams",
+                "-Djdk.virtualThreadScheduler.parallelism=3")) {
+            assertEchoes(port, serve);
+            assertTrue(serve.output().contains("pipes=\"streams (rrtcp.worker.pipes=streams)\""), serve.output());
+            assertTrue(serve.output().contains("carriers=3"), serve.output());
+        }
+        try (ServeProcess serve = ServeProcess.startWithoutOpens(file)) {
+            assertEchoes(port, serve);
+            assertTrue(serve.output().contains("pipes=\"streams (JDK internals not open to rr-tcp"), serve.output());
+        }
+    }
+
+    private static void assertEchoes(int port, ServeProcess serve) throws IOException {
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(20_000);
+            for (int i = 0; i < 50; i++) {
+                String line = "line " + i + "\r\n";
+                client.getOutputStream().write(line.getBytes(StandardCharsets.US_ASCII));
+                assertEquals(line, new String(client.getInputStream().readNBytes(line.length()),
+                        StandardCharsets.US_ASCII), serve.output());
+            }
+        }
+    }
 }

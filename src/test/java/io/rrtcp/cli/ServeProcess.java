@@ -32,9 +32,19 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code rr-tcp ARGS} (a serve command line) and waits (30 s at most) until it says it started. */
     static ServeProcess startWith(List<String> jvmOptions, String... args) throws Exception {
+        List<String> all = new ArrayList<>(PipeChannels.JVM_OPTIONS); // as the jar's manifest gives them to java -jar
+        all.addAll(jvmOptions);
+        return startExactly(all, args);
+    }
+
+    /** As {@link #start}, but without the --add-opens of rr-tcp's jar manifest (a JVM that keeps its internals shut). */
+    static ServeProcess startWithoutOpens(Path config) throws Exception {
+        return startExactly(List.of(), "serve", "-c", config.toString());
+    }
+
+    private static ServeProcess startExactly(List<String> jvmOptions, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(PipeChannels.JVM_OPTIONS); // as the jar's manifest gives them to java -jar
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
