@@ -25,6 +25,12 @@ public final class Bench {
     private static final int[] WORKERS = {1, 2, 4};
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
+    private static final String USAGE = """
+            usage: bin/rr-tcp-bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR]
+                   bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
+                   bin/rr-tcp-bench profile [W C WORK_US]
+            env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
+                 RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1 and THREADS=1 (profile)""";
 
     private final Options o;
     private final StringBuilder report = new StringBuilder();
@@ -51,12 +57,22 @@ public final class Bench {
             List<Integer> counts = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        System.exit(0);
+                    }
                     case "--quick" -> quick = true;
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
                     case "all", "throughput", "large", "idle", "startup", "profile" -> mode = args[i];
-                    default -> counts.add(Integer.parseInt(args[i]));
+                    default -> {
+                        if (!args[i].matches("\\d+")) {
+                            System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
+                            System.exit(2);
+                        }
+                        counts.add(Integer.parseInt(args[i]));
+                    }
                 }
             }
             return new Options(mode, quick, quick ? Math.min(runs, 2) : runs, out, after, counts);
@@ -154,8 +170,10 @@ public final class Bench {
             labels.add("W" + p.workers() + " C" + p.clients() + (p.workUs() > 0 ? " +" + p.workUs() + "µs" : ""));
         }
         line("");
-        line("Raw p50 per exchange (one worker, echo): "
-                + micros(raw.get("0/1"), r -> r.p50Nanos()) + " µs.");
+        line("Raw p50 per exchange (one worker, echo): " + micros(raw.get("0/1"), r -> r.p50Nanos())
+                + " µs; the raw driver's own CPU per exchange (a platform thread per worker, blocking pipe reads and "
+                + "writes, no sockets): " + String.format(Locale.ROOT, "%.1f", median(raw.get("0/2"),
+                RawWorkers.Result::driverCpuMicrosPerMessage)) + " µs at W=2.");
         line("");
         Files.writeString(o.out().resolve("throughput.svg"), Svg.bars("rr-tcp full path vs raw PHP worker rate (msg/s)",
                 labels, chart, new String[]{"raw workers", "rr-tcp"}));

@@ -16,7 +16,8 @@ import java.util.Map;
  * nothing else in the way. Same worker script and message as the full path.
  */
 final class RawWorkers {
-    record Result(double messagesPerSecond, long p50Nanos) {
+    /** Rate, p50 per exchange, and the driver threads' own CPU per exchange (blocking pipe I/O, nothing else). */
+    record Result(double messagesPerSecond, long p50Nanos, double driverCpuMicrosPerMessage) {
     }
 
     static Result run(int workers, int workUs, byte[] message, Duration warmup, Duration measure) throws Exception {
@@ -30,6 +31,8 @@ final class RawWorkers {
             procs.add(WorkerProcess.start(spec));
         }
         long[] counts = new long[workers];
+        long[] cpu = new long[workers];
+        java.lang.management.ThreadMXBean threadCpu = java.lang.management.ManagementFactory.getThreadMXBean();
         List<Samples> samples = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long measureStart = System.nanoTime() + warmup.toNanos();
@@ -41,10 +44,15 @@ final class RawWorkers {
                 samples.add(mine);
                 threads.add(Thread.ofPlatform().start(() -> {
                     WorkerProcess w = procs.get(id);
+                    long cpuAtStart = -1;
                     try {
                         while (true) {
                             long t = System.nanoTime();
+                            if (t >= measureStart && cpuAtStart < 0) {
+                                cpuAtStart = threadCpu.getCurrentThreadCpuTime();
+                            }
                             if (t >= end) {
+                                cpu[id] = cpuAtStart < 0 ? 0 : threadCpu.getCurrentThreadCpuTime() - cpuAtStart;
                                 return;
                             }
                             w.exec(new Payload(context, message));
@@ -65,9 +73,12 @@ final class RawWorkers {
             procs.forEach(WorkerProcess::stop);
         }
         long total = 0;
-        for (long c : counts) {
-            total += c;
+        long cpuTotal = 0;
+        for (int i = 0; i < workers; i++) {
+            total += counts[i];
+            cpuTotal += cpu[i];
         }
-        return new Result(total / (measure.toNanos() / 1e9), Samples.percentile(Samples.sortedUnion(samples), 50));
+        return new Result(total / (measure.toNanos() / 1e9), Samples.percentile(Samples.sortedUnion(samples), 50),
+                total == 0 ? 0 : cpuTotal / 1000.0 / total);
     }
 }
