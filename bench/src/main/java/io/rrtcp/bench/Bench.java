@@ -260,10 +260,11 @@ public final class Bench {
     // ---- large messages, idle connections, start-up ----------------------------------------------------------
 
     private void large() throws Exception {
-        line("### Large messages (echo, one worker; heap growth = peak heap during the round trip − heap after GC before it)");
+        line("### Large messages (echo, one worker; heap growth = highest heap use sampled every ms during the round trip"
+                + " − heap after a GC before it)");
         line("");
-        line("| message | MB/s (size ÷ round trip) | server heap growth | growth ÷ message |");
-        line("|---:|---:|---:|---:|");
+        line("| message | MB/s (size ÷ round trip) | server heap growth | growth ÷ message | pool peaks ÷ message (upper bound) |");
+        line("|---:|---:|---:|---:|---:|");
         try (BenchServer server = BenchServer.start(1, 0, "max_message_size: 256", "")) {
             for (int size : new int[]{1 << 20, 64 << 20}) {
                 List<LargeMessages.Result> rs = new ArrayList<>();
@@ -271,8 +272,10 @@ public final class Bench {
                     rs.add(LargeMessages.measure(server, size));
                 }
                 double growth = median(rs, r -> r.heapGrowth());
-                line(String.format(Locale.ROOT, "| %d MiB | %s | %.1f MiB | %.2f |", size >> 20,
-                        range(rs, LargeMessages.Result::megabytesPerSecond, 1), growth / 1048576.0, growth / size));
+                double poolPeaks = median(rs, r -> r.poolPeakGrowth());
+                line(String.format(Locale.ROOT, "| %d MiB | %s | %.1f MiB | %.2f | %.2f |", size >> 20,
+                        range(rs, LargeMessages.Result::megabytesPerSecond, 1), growth / 1048576.0, growth / size,
+                        poolPeaks / size));
             }
         }
         line("");

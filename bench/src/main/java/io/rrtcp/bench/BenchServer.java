@@ -215,6 +215,12 @@ final class BenchServer implements AutoCloseable {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
+    /** Heap in use now (no GC). */
+    long heapUsed() throws Exception {
+        return JMX.newMXBeanProxy(mbeans(), new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME), MemoryMXBean.class)
+                .getHeapMemoryUsage().getUsed();
+    }
+
     private List<MemoryPoolMXBean> heapPools() throws Exception {
         List<MemoryPoolMXBean> pools = new ArrayList<>();
         Set<ObjectName> names = mbeans().queryNames(new ObjectName(ManagementFactory.MEMORY_POOL_MXBEAN_DOMAIN_TYPE + ",*"), null);
