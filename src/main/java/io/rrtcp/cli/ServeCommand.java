@@ -3,6 +3,7 @@ package io.rrtcp.cli;
 import io.rrtcp.config.ConfigException;
 import io.rrtcp.config.ConfigLoader;
 import io.rrtcp.config.ConfigOptions;
+import io.rrtcp.config.RelayConfig;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
 import io.rrtcp.server.Carriers;
@@ -59,7 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
         LOG.info("rr-tcp started", "version", VersionProvider.version(), "config", config.file(),
                 "servers", server.addresses().size(), "workers", server.pool().workers().size(),
                 "rpc", server.rpcAddress().map(Object::toString).orElse("off"), "carriers", Carriers.configured(),
-                "pipes", Carriers.pipes());
+                "pipes", config.server().relay().type() == RelayConfig.Type.PIPES ? Carriers.pipes() : "unused");
         stop.await();
         server.close();
         LOG.info("rr-tcp stopped");
