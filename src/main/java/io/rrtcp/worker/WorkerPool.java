@@ -39,6 +39,8 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     /** Fair, so that waiting requests get workers in arrival order. */
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition freed = lock.newCondition();
+    /** allocate_timeout of the requests waiting on {@link #freed}. */
+    private final WaitDeadlines waitDeadlines;
     /** Idle, ready workers; the head is lent out next. Guarded by {@link #lock}. */
     private final ArrayDeque<WorkerProcess> idle = new ArrayDeque<>();
     /** The workers that count toward the target. */
@@ -61,6 +63,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         this.options = options;
         this.factory = factory;
         this.target = new AtomicInteger(options.numWorkers());
+        this.waitDeadlines = new WaitDeadlines(lock, freed, options.allocateTimeout());
     }
 
     /** Starts {@code num_workers} workers in parallel; if any fails to start, stops the others and throws. */
@@ -211,7 +214,8 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
 
     /** The head of the idle FIFO, waiting up to {@code timeout} for one. */
     private WorkerProcess take(Duration timeout) throws WorkerException {
-        long left = timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean waiting = false;
         lock.lock();
         try {
             while (true) {
@@ -229,17 +233,24 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                     }
                     continue;
                 }
-                if (left <= 0) {
+                if (deadline - System.nanoTime() <= 0) {
                     throw new WorkerException(WorkerException.Kind.NO_FREE_WORKERS, 0, false,
                             "static_pool_exec: NoFreeWorkers: no free worker within allocate_timeout="
                                     + timeout.toMillis() + "ms (" + workers.size() + " workers, all busy)");
                 }
-                left = freed.awaitNanos(left);
+                if (!waiting) {
+                    waitDeadlines.enter(deadline);
+                    waiting = true;
+                }
+                freed.await(); // untimed: waitDeadlines wakes this request when its allocate_timeout is up
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WorkerException(WorkerException.Kind.NO_FREE_WORKERS, 0, false, "interrupted while waiting for a worker");
         } finally {
+            if (waiting) {
+                waitDeadlines.leave(deadline);
+            }
             lock.unlock();
         }
     }
@@ -648,6 +659,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             return;
         }
         closed = true;
+        waitDeadlines.stop();
         Supervisor s = supervisor;
         if (s != null) {
             s.stop();

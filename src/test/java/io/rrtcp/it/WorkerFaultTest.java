@@ -124,6 +124,48 @@ class WorkerFaultTest extends ServerTest {
     }
 
     @Test
+    void waitingRequestsTimeOutEachAtItsOwnDeadlineAndOneServedInTimeIsNot() throws Exception {
+        server = TestServer.in(dir).workers(1).pool("allocate_timeout: 500ms").start();
+        try (LogCapture log = new LogCapture(); Client busy = server.connect("main")) {
+            assertEquals("warm\r\n", busy.ask("warm\r\n"));
+            busy.send("sleep 2500\r\n");
+            Await.until(() -> server.server().pool().workers(),
+                    ws -> ws.get(0).state() == WorkerState.WORKING, Duration.ofSeconds(5), "the worker busy");
+            // four requests queue 150 ms apart: each must give up after its own 500 ms, not all at once or never
+            List<Thread> waiters = new java.util.ArrayList<>();
+            List<Long> waited = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            for (int i = 0; i < 4; i++) {
+                waiters.add(Thread.ofVirtual().start(() -> {
+                    try (Client waiting = server.connect("main")) {
+                        long start = System.nanoTime();
+                        waiting.readToEof();
+                        waited.add((System.nanoTime() - start) / 1_000_000);
+                    } catch (Exception e) {
+                        waited.add(-1L);
+                    }
+                }));
+                Thread.sleep(150);
+            }
+            for (Thread t : waiters) {
+                t.join(Duration.ofSeconds(10));
+            }
+            assertEquals(4, waited.size(), "every waiting request ended: " + waited);
+            for (long ms : waited) {
+                assertTrue(ms >= 450 && ms < 1500, "closed after " + ms + " ms, allocate_timeout is 500 ms: " + waited);
+            }
+            log.await(Duration.ofSeconds(5), "no free worker within allocate_timeout=500ms");
+            assertEquals("slept 2500\n", busy.readLine(), "the busy request itself completes");
+        }
+        server.close();
+        server = TestServer.in(dir).workers(1).pool("allocate_timeout: 3s").start();
+        try (Client busy = server.connect("main"); Client next = server.connect("main")) {
+            busy.send("sleep 400\r\n");
+            assertEquals("hi\r\n", next.ask("hi\r\n"), "a request that gets a worker within allocate_timeout runs");
+            assertEquals("slept 400\n", busy.readLine());
+        }
+    }
+
+    @Test
     void afterMaxJobsAWorkerIsReplacedAndNoRequestIsLost() throws Exception {
         server = TestServer.in(dir).workers(1).pool("max_jobs: 4").start();
         long first = server.workerPids().get(0);
