@@ -104,14 +104,19 @@ class WorkerFaultTest extends ServerTest {
         assertTrue(e.getMessage().contains("exit code 1"), e.getMessage());
     }
 
+    /** Sends {@code sleep MS} on {@code busy} and waits until the pool's single worker is working on it. */
+    private void occupyTheOnlyWorker(Client busy, int ms) throws Exception {
+        assertEquals("warm\r\n", busy.ask("warm\r\n"));
+        busy.send("sleep " + ms + "\r\n");
+        Await.until(() -> server.server().pool().workers(),
+                ws -> ws.get(0).state() == WorkerState.WORKING, Duration.ofSeconds(5), "the worker busy");
+    }
+
     @Test
     void allBusyARequestWaitsAllocateTimeoutThenItsConnectionIsClosed() throws Exception {
         server = TestServer.in(dir).workers(1).pool("allocate_timeout: 300ms").start();
         try (LogCapture log = new LogCapture(); Client busy = server.connect("main")) {
-            assertEquals("warm\r\n", busy.ask("warm\r\n"));
-            busy.send("sleep 3000\r\n");
-            Await.until(() -> server.server().pool().workers(),
-                    ws -> ws.get(0).state() == WorkerState.WORKING, Duration.ofSeconds(5), "the worker busy");
+            occupyTheOnlyWorker(busy, 3000);
             try (Client waiting = server.connect("main")) {
                 long start = System.nanoTime();
                 assertEquals("", waiting.readToEof());
@@ -127,10 +132,7 @@ class WorkerFaultTest extends ServerTest {
     void waitingRequestsTimeOutEachAtItsOwnDeadlineAndOneServedInTimeIsNot() throws Exception {
         server = TestServer.in(dir).workers(1).pool("allocate_timeout: 500ms").start();
         try (LogCapture log = new LogCapture(); Client busy = server.connect("main")) {
-            assertEquals("warm\r\n", busy.ask("warm\r\n"));
-            busy.send("sleep 2500\r\n");
-            Await.until(() -> server.server().pool().workers(),
-                    ws -> ws.get(0).state() == WorkerState.WORKING, Duration.ofSeconds(5), "the worker busy");
+            occupyTheOnlyWorker(busy, 2500);
             // four requests queue 150 ms apart: each must give up after its own 500 ms, not all at once or never
             List<Thread> waiters = new java.util.ArrayList<>();
             List<Long> waited = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
