@@ -8,6 +8,7 @@ import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
 import io.rrtcp.server.Carriers;
 import io.rrtcp.server.RrTcpServer;
+import io.rrtcp.worker.PipeChannels;
 import io.rrtcp.worker.WorkerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -60,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
         LOG.info("rr-tcp started", "version", VersionProvider.version(), "config", config.file(),
                 "servers", server.addresses().size(), "workers", server.pool().workers().size(),
                 "rpc", server.rpcAddress().map(Object::toString).orElse("off"), "carriers", Carriers.configured(),
-                "pipes", config.server().relay().type() == RelayConfig.Type.PIPES ? Carriers.pipes() : "unused");
+                "pipes", config.server().relay().type() == RelayConfig.Type.PIPES ? PipeChannels.mode() : "unused");
         stop.await();
         server.close();
         LOG.info("rr-tcp stopped");

@@ -1,7 +1,5 @@
 package io.rrtcp.server;
 
-import io.rrtcp.worker.PipeChannels;
-
 /**
  * How many carrier threads run rr-tcp's virtual threads. The JDK's default is one per core; rr-tcp's default is half
  * the cores, at least one, because rr-tcp's own work per message is small next to the PHP workers' and every message
@@ -33,11 +31,5 @@ public final class Carriers {
     /** What the running JVM was given, for the start-up log line ("default" when the JDK chose). */
     public static String configured() {
         return System.getProperty(PROPERTY, "default");
-    }
-
-    /** How worker pipes are served, for the start-up log line. */
-    public static String pipes() {
-        String problem = PipeChannels.unavailable();
-        return problem == null ? "poller" : "streams (" + problem + ")";
     }
 }

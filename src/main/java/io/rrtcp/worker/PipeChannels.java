@@ -44,8 +44,13 @@ public final class PipeChannels implements AutoCloseable {
     static final String PROPERTY = "rrtcp.worker.pipes";
     private static final Access ACCESS = Access.load();
 
+    /** Spinning is tried while the typical wait for an answer is below this. */
+    static final long SPIN_LIMIT_NANOS = 40_000;
+
     private final Pipe.SourceChannel fromWorker;
     private final Pipe.SinkChannel toWorker;
+    /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
+    private long typicalWaitNanos = SPIN_LIMIT_NANOS;
 
     private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker) {
         this.fromWorker = fromWorker;
@@ -55,6 +60,11 @@ public final class PipeChannels implements AutoCloseable {
     /** Why channels cannot be used in this JVM, or null when they can. */
     public static String unavailable() {
         return ACCESS.problem;
+    }
+
+    /** How worker pipes are served, for the start-up log line: "poller", or "streams (why)". */
+    public static String mode() {
+        return ACCESS.problem == null ? "poller" : "streams (" + ACCESS.problem + ")";
     }
 
     /**
@@ -119,11 +129,6 @@ public final class PipeChannels implements AutoCloseable {
             }
         };
     }
-
-    /** Spinning is tried while the typical wait for an answer is below this. */
-    static final long SPIN_LIMIT_NANOS = 40_000;
-    /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
-    private long typicalWaitNanos = SPIN_LIMIT_NANOS;
 
     private int awaitRead(ByteBuffer buffer) throws IOException {
         int n = fromWorker.read(buffer);

@@ -58,15 +58,12 @@ final class WaitDeadlines {
             long sleep;
             lock.lock();
             try {
-                Long first = deadlines.peekFirst();
                 long now = System.nanoTime();
+                Long first = deadlines.peekFirst();
                 if (first != null && first - now <= 0) {
-                    freed.signalAll(); // the due ones give up; the others wait again
-                    sleep = nextSleep(deadlines, now);
-                } else {
-                    // with nobody waiting, a request arriving now is due one timeout from now at the earliest
-                    sleep = first == null ? timeoutNanos : first - now;
+                    freed.signalAll(); // the due ones give up (and leave); the others wait again
                 }
+                sleep = untilNextDeadline(now);
             } finally {
                 lock.unlock();
             }
@@ -78,13 +75,16 @@ final class WaitDeadlines {
         }
     }
 
-    /** After waking the waiters: until the first deadline still ahead (the due ones are leaving), else a timeout. */
-    private long nextSleep(ArrayDeque<Long> pending, long now) {
-        for (long d : pending) {
+    /**
+     * Until the first deadline still ahead; with none, one timeout, since a request that starts waiting now is due no
+     * sooner. Deadlines already due belong to requests that were woken and are leaving.
+     */
+    private long untilNextDeadline(long now) {
+        for (long d : deadlines) {
             if (d - now > 0) {
                 return d - now;
             }
         }
-        return 1_000_000; // the due waiters have not left yet: look again soon
+        return timeoutNanos;
     }
 }

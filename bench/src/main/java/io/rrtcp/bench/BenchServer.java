@@ -38,6 +38,7 @@ final class BenchServer implements AutoCloseable {
     private final Process process;
     private final List<String> output = new ArrayList<>();
     private JMXConnector jmx;
+    private volatile MemoryMXBean memory;
 
     private BenchServer(Process process, int port, long startupNanos) {
         this.process = process;
@@ -206,19 +207,24 @@ final class BenchServer implements AutoCloseable {
         return jmx.getMBeanServerConnection();
     }
 
+    /** The server's memory bean, made once (heapUsed() is called every millisecond while large messages run). */
+    private MemoryMXBean memory() throws Exception {
+        if (memory == null) {
+            memory = JMX.newMXBeanProxy(mbeans(), new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME), MemoryMXBean.class);
+        }
+        return memory;
+    }
+
     /** Full GC in the server, then heap in use. */
     long heapAfterGc() throws Exception {
-        MemoryMXBean memory = JMX.newMXBeanProxy(mbeans(), new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME),
-                MemoryMXBean.class);
-        memory.gc();
-        memory.gc();
-        return memory.getHeapMemoryUsage().getUsed();
+        memory().gc();
+        memory().gc();
+        return heapUsed();
     }
 
     /** Heap in use now (no GC). */
     long heapUsed() throws Exception {
-        return JMX.newMXBeanProxy(mbeans(), new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME), MemoryMXBean.class)
-                .getHeapMemoryUsage().getUsed();
+        return memory().getHeapMemoryUsage().getUsed();
     }
 
     private List<MemoryPoolMXBean> heapPools() throws Exception {

@@ -4,6 +4,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One message of a given size through the whole path and back (echo worker): throughput from one round trip, the
@@ -34,8 +36,8 @@ final class LargeMessages {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long base = server.heapAfterGc();
             server.resetHeapPeaks();
-            java.util.concurrent.atomic.AtomicLong sampled = new java.util.concurrent.atomic.AtomicLong(base);
-            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicLong sampled = new AtomicLong(base);
+            AtomicBoolean done = new AtomicBoolean();
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     while (!done.get()) {

@@ -24,8 +24,7 @@ final class TcpLoad {
      * BENCH_CLIENTS=platform: one platform thread per client instead of a virtual thread, to see how much of a round
      * trip is the load generator's own scheduling (the default, virtual, is what the reported figures use).
      */
-    static final String CLIENT_KIND = System.getenv().getOrDefault("BENCH_CLIENTS", "virtual");
-    private static final Thread.Builder CLIENT_THREADS = "platform".equals(CLIENT_KIND)
+    private static final Thread.Builder CLIENT_THREADS = "platform".equals(System.getenv("BENCH_CLIENTS"))
             ? Thread.ofPlatform().daemon().stackSize(256 * 1024) : Thread.ofVirtual();
 
     private volatile boolean measuring;
