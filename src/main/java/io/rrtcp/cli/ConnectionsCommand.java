@@ -30,18 +30,21 @@ public final class ConnectionsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (RpcClient rpc = RpcTarget.connect(main, spec)) {
-            JsonArray list = rpc.call("tcp.List", Json.TRUE).asObject().get("connections").asArray();
+            JsonObject reply = rpc.call("tcp.List", Json.TRUE).asObject();
+            JsonArray list = reply.get("connections").asArray();
+            JsonValue servers = reply.get("servers"); // absent from servers before framing existed
             if (list.isEmpty()) {
                 out.println("no open connections");
                 return 0;
             }
-            Table table = new Table("UUID", "Server", "Remote addr", "Connected", "Bytes in", "Bytes out");
+            Table table = new Table("UUID", "Server", "Remote addr", "Connected", "Bytes in", "Bytes out", "Framing");
             Instant now = Instant.now();
             for (JsonValue v : list) {
                 JsonObject c = v.asObject();
                 table.row(c.getString("uuid", ""), c.getString("server", ""), c.getString("remote_addr", ""),
                         Human.ago(Instant.parse(c.getString("connected_at", now.toString())), now),
-                        Human.bytes(c.getLong("bytes_in", 0)), Human.bytes(c.getLong("bytes_out", 0)));
+                        Human.bytes(c.getLong("bytes_in", 0)), Human.bytes(c.getLong("bytes_out", 0)),
+                        framing(servers, c));
             }
             out.print(table.render());
             out.println(list.size() + (list.size() == 1 ? " connection" : " connections"));
@@ -56,5 +59,13 @@ public final class ConnectionsCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("lost the rr-tcp RPC connection: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The connection's server's framing in full ({@code length offset=4 size=2 ...}), else its kind. */
+    private static String framing(JsonValue servers, JsonObject connection) {
+        JsonValue server = servers != null && servers.isObject()
+                ? servers.asObject().get(connection.getString("server", "")) : null;
+        return server != null && server.isObject() ? server.asObject().getString("framing", "")
+                : connection.getString("framing", "");
     }
 }

@@ -1,6 +1,7 @@
 package io.rrtcp.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * One entry of {@code tcp.servers}.
@@ -10,11 +11,18 @@ import java.nio.charset.StandardCharsets;
  * @param delimiter   message delimiter bytes, never empty (default {@code "\r\n"})
  * @param readBufSize read size in bytes for this server (its own {@code read_buf_size}, else the section's)
  * @param limits      its connection limits (its own keys, else the {@code tcp} section's, else the defaults)
+ * @param framing     how messages are cut from the stream (default: at the delimiter)
  */
 public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
-                              ConnectionLimits limits) {
+                              ConnectionLimits limits, Framing framing) {
     public TcpServerConfig {
         delimiter = delimiter.clone();
+        Objects.requireNonNull(framing, "framing");
+    }
+
+    /** A server that splits messages at its delimiter. */
+    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize, ConnectionLimits limits) {
+        this(name, addr, delimiter, readBufSize, limits, Framing.DELIMITER);
     }
 
     /** A server with the default limits. */
@@ -27,10 +35,18 @@ public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter,
         return delimiter.clone();
     }
 
+    /** The framing as operators read it: {@code delimiter "\r\n"}, {@code length offset=4 size=2 ...}, {@code raw}. */
+    public String framingText() {
+        return framing instanceof Framing.Delimiter ? "delimiter \"" + delimiterText() + "\"" : framing.toString();
+    }
+
+    private String delimiterText() {
+        return new String(delimiter, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n");
+    }
+
     @Override
     public String toString() {
-        return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter="
-                + new String(delimiter, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n")
-                + ", readBufSize=" + readBufSize + ", limits=" + limits + "]";
+        return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter=" + delimiterText()
+                + ", readBufSize=" + readBufSize + ", limits=" + limits + ", framing=" + framingText() + "]";
     }
 }

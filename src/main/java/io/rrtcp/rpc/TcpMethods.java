@@ -3,6 +3,7 @@ package io.rrtcp.rpc;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import io.rrtcp.config.TcpServerConfig;
 import io.rrtcp.log.Log;
 import io.rrtcp.tcp.Connection;
 import io.rrtcp.tcp.ConnectionRegistry;
@@ -119,8 +120,18 @@ final class TcpMethods {
                         .add("remote_addr", c.remoteAddr())
                         .add("connected_at", DateTimeFormatter.ISO_INSTANT.format(c.connectedAt()))
                         .add("bytes_in", c.bytesIn())
-                        .add("bytes_out", c.bytesOut())));
-        return new JsonObject().add("connections", out);
+                        .add("bytes_out", c.bytesOut())
+                        .add("framing", framingOf(c.server()))));
+        JsonObject servers = new JsonObject();
+        connections.servers().values().stream().sorted(Comparator.comparing(TcpServerConfig::name))
+                .forEach(s -> servers.add(s.name(), new JsonObject().add("framing", s.framingText())));
+        return new JsonObject().add("connections", out).add("servers", servers);
+    }
+
+    /** The framing of a connection's server: delimiter, length or raw. */
+    private String framingOf(String server) {
+        TcpServerConfig config = connections.servers().get(server);
+        return config == null ? "" : config.framing().kind();
     }
 
     private static CompletableFuture<Void> startWrite(Connection c, byte[] data) {

@@ -59,6 +59,10 @@ final class ConnectionHandler implements Runnable {
                     "uuid", connection.uuid(), "pid", e.pid(), "error", e.getMessage());
         } catch (LimitExceededException e) {
             ended = limitExceeded(connection, e);
+        } catch (FrameFormatException e) {
+            ended = "malformed frame";
+            LOG.warn("closing the connection: malformed frame", "server", server.name(), "uuid", connection.uuid(),
+                    "remote_addr", connection.remoteAddr(), "error", e.getMessage(), "framing", server.framingText());
         } catch (SocketTimeoutException e) {
             ended = limitExceeded(connection, timeouts.explain(e));
         } catch (IOException e) {
@@ -86,8 +90,7 @@ final class ConnectionHandler implements Runnable {
     /** Connected, then messages until a verb or the client ends it; returns why it ended. */
     private String serve(Connection connection, EventContext context) throws WorkerException, IOException {
         Verb verb = dispatch(connection, context, TcpEvent.CONNECTED, Body.EMPTY);
-        DelimiterScanner messages = new DelimiterScanner(socket.getInputStream(), server.delimiter(),
-                server.readBufSize(), server.limits().maxMessageSize(), timeouts.enabled() ? timeouts : ReadGuard.NONE);
+        Framer messages = Framer.of(server, socket.getInputStream(), timeouts.enabled() ? timeouts : ReadGuard.NONE);
         while (verb.keepsOpen()) {
             long before = messages.bytesRead();
             Body message = messages.nextBody();

@@ -1,14 +1,28 @@
 package io.rrtcp.tcp;
 
+import io.rrtcp.config.TcpServerConfig;
+
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The open connections by uuid, for RPC methods (tcp.Close and later ones) and for shutdown. */
 public final class ConnectionRegistry {
     private final ConcurrentHashMap<String, Connection> byUuid = new ConcurrentHashMap<>();
+    private final Map<String, TcpServerConfig> servers = new ConcurrentHashMap<>();
     private volatile String closingReason;
+
+    /** Records a served server's config, for RPC methods that describe it (its framing in {@code tcp.List}). */
+    void serving(TcpServerConfig server) {
+        servers.put(server.name(), server);
+    }
+
+    /** The servers whose connections this registry holds, by name. */
+    public Map<String, TcpServerConfig> servers() {
+        return Map.copyOf(servers);
+    }
 
     /** Registers a connection; during shutdown it is closed at once (it slipped in while the listeners closed). */
     void add(Connection connection) {

@@ -17,7 +17,7 @@ import java.util.List;
  * handed out as a {@link Body} of them: it is never copied, and the buffer never grows past one chunk.
  * Not thread-safe: one connection's thread owns it.
  */
-public final class DelimiterScanner {
+public final class DelimiterScanner implements Framer {
     /** Buffer kept while idle; also the first read's size. */
     public static final int IDLE_BUFFER = 1024;
     /** The smallest chunk a long message is kept in. */
@@ -80,6 +80,7 @@ public final class DelimiterScanner {
     }
 
     /** As {@link #next()}, with a long message in the chunks it arrived in. */
+    @Override
     public Body nextBody() throws IOException {
         while (true) {
             int at = indexOfDelimiter();
@@ -102,12 +103,12 @@ public final class DelimiterScanner {
         return spilledLength + (end - start);
     }
 
-    /** Bytes read from the stream so far. */
+    @Override
     public long bytesRead() {
         return bytesRead;
     }
 
-    /** Capacity of the buffer held now (for tests and memory accounting). */
+    @Override
     public int bufferCapacity() {
         return buf.length;
     }

@@ -47,6 +47,7 @@ public final class TcpService implements AutoCloseable {
             throw e;
         }
         TcpService service = new TcpService(bound, workers);
+        bound.forEach(listener -> service.registry.serving(listener.server()));
         service.accept();
         return service;
     }
