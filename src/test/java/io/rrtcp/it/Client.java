@@ -33,6 +33,21 @@ final class Client implements AutoCloseable {
         return this;
     }
 
+    Client send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** Exactly {@code n} bytes; fails at EOF. */
+    byte[] readBytes(int n) throws IOException {
+        byte[] got = in.readNBytes(n);
+        if (got.length != n) {
+            throw new IOException("EOF after " + got.length + " of " + n + " bytes");
+        }
+        return got;
+    }
+
     /** Reads until {@code delimiter} has arrived and returns everything read, delimiter included. */
     String readUntil(String delimiter) throws IOException {
         byte[] d = delimiter.getBytes(StandardCharsets.UTF_8);

@@ -44,6 +44,7 @@ final class TestServer implements AutoCloseable {
     static final class Builder {
         private final Path dir;
         private final Map<String, String> servers = new LinkedHashMap<>();
+        private final Map<String, String> serverYaml = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> poolLines = new ArrayList<>();
         private final List<String> tcpLines = new ArrayList<>();
@@ -60,6 +61,13 @@ final class TestServer implements AutoCloseable {
         /** A server on 127.0.0.1:0 with the delimiter written as a double-quoted YAML scalar (escapes allowed). */
         Builder server(String name, String yamlDelimiter) {
             servers.put(name, yamlDelimiter);
+            return this;
+        }
+
+        /** A server on 127.0.0.1:0 whose other keys are {@code yaml} (e.g. framing), without a delimiter. */
+        Builder framedServer(String name, String yaml) {
+            servers.put(name, null);
+            serverYaml.put(name, yaml);
             return this;
         }
 
@@ -123,7 +131,8 @@ final class TestServer implements AutoCloseable {
             yaml.append("  servers:\n");
             servers.forEach((name, delimiter) -> yaml.append("    ").append(name).append(":\n")
                     .append("      addr: 127.0.0.1:0\n")
-                    .append("      delimiter: \"").append(delimiter).append("\"\n"));
+                    .append(delimiter == null ? serverYaml.get(name).indent(6)
+                            : "      delimiter: \"" + delimiter + "\"\n"));
             yaml.append("  pool:\n    num_workers: ").append(workers).append('\n');
             poolLines.forEach(l -> yaml.append("    ").append(l).append('\n'));
             if (rpcListen != null) {
