@@ -48,9 +48,14 @@ function variablePart(string $packet): string
     return substr($packet, $at + 1);
 }
 
+/** Short printable payloads as they are; others by their first bytes and an MD5 of all of them. */
 function shown(string $payload): string
 {
-    return preg_match('/^[\x20-\x7e]*$/', $payload) === 1 ? $payload : '0x' . bin2hex($payload);
+    if (strlen($payload) <= 64 && preg_match('/^[\x20-\x7e]*$/', $payload) === 1) {
+        return $payload;
+    }
+
+    return '0x' . bin2hex(substr($payload, 0, 8)) . (strlen($payload) > 8 ? '...' : '') . ' md5=' . md5($payload);
 }
 
 function handlePacket(TcpWorker $worker, Request $request): void
@@ -78,8 +83,8 @@ function handlePacket(TcpWorker $worker, Request $request): void
             $topic = mqttString($rest, $at);
             $packetId = $qos > 0 ? substr($rest, $at, 2) : '';
             $payload = substr($rest, $at + strlen($packetId));
-            fwrite(STDERR, sprintf("mqtt: PUBLISH topic=%s qos=%d payload=%s connection=%s\n", $topic, $qos,
-                shown($payload), $request->connectionUuid));
+            fwrite(STDERR, sprintf("mqtt: PUBLISH topic=%s qos=%d bytes=%d payload=%s connection=%s\n", $topic, $qos,
+                strlen($payload), shown($payload), $request->connectionUuid));
             match ($qos) {
                 0 => $worker->read(),
                 1 => $worker->respond("\x40\x02" . $packetId),  // PUBACK
