@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * one run compare.
  *
  * <pre>
- * bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
+ * bench [all|throughput|framing|large|idle|startup] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
  * </pre>
  */
 public final class Bench {
@@ -26,7 +26,7 @@ public final class Bench {
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
     private static final String USAGE = """
-            usage: bin/rr-tcp-bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR]
+            usage: bin/rr-tcp-bench [all|throughput|framing|large|idle|startup] [--quick] [--runs N] [--out DIR]
                    bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
@@ -65,7 +65,7 @@ public final class Bench {
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
-                    case "all", "throughput", "large", "idle", "startup", "profile" -> mode = args[i];
+                    case "all", "throughput", "framing", "large", "idle", "startup", "profile" -> mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
                             System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
@@ -91,12 +91,14 @@ public final class Bench {
         line("");
         switch (o.mode()) {
             case "throughput" -> throughput();
+            case "framing" -> framings();
             case "large" -> large();
             case "idle" -> idle();
             case "startup" -> startup();
             case "profile" -> profile();
             default -> {
                 throughput();
+                framings();
                 large();
                 idle();
                 startup();
@@ -209,6 +211,58 @@ public final class Bench {
                     range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
                     median(rs, TcpLoad.Result::workersCpuMicrosPerMessage),
                     median(rs, TcpLoad.Result::clientCpuMicrosPerMessage)));
+        }
+        line("");
+    }
+
+    /**
+     * framing: length and raw next to delimiter framing: the same 64-byte echo at W=2, C=1 and C=64, the servers
+     * started in turn within each run (in alternating order, so neither always gets the warmer machine).
+     */
+    private void framings() throws Exception {
+        byte[] line = new byte[MESSAGE];
+        Arrays.fill(line, (byte) 'p');
+        line[MESSAGE - 1] = '\n';
+        byte[] frame = new byte[MESSAGE];
+        Arrays.fill(frame, (byte) 'p');
+        frame[0] = 0;
+        frame[1] = MESSAGE - 2; // a 2-byte big-endian length of the rest
+        Map<String, String> yaml = new LinkedHashMap<>();
+        yaml.put("delimiter", "delimiter: \"\\n\"");
+        yaml.put("length", "framing: length\nlength: {size: 2}");
+        yaml.put("raw", "framing: raw");
+        int[] clients = {1, 64};
+        Map<String, List<TcpLoad.Result>> results = new LinkedHashMap<>();
+        for (int run = 0; run < o.runs(); run++) {
+            List<String> order = new ArrayList<>(yaml.keySet());
+            if (run % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (String kind : order) {
+                try (BenchServer server = BenchServer.framed(yaml.get(kind), 2)) {
+                    for (int c : clients) {
+                        results.computeIfAbsent(kind + "/" + c, k -> new ArrayList<>())
+                                .add(TcpLoad.run(server, c, kind.equals("length") ? frame : line, o.warmup(), o.measure()));
+                    }
+                }
+            }
+            System.err.printf("run %d/%d: framings done%n", run + 1, o.runs());
+        }
+        line("### Framing (64-byte echo, W=2; `framing`; medians of " + o.runs() + " runs, min–max)");
+        line("");
+        line("| framing | C | full msg/s | ÷ delimiter | p50 µs | server CPU µs/msg | ÷ delimiter |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (String kind : yaml.keySet()) {
+            for (int c : clients) {
+                List<TcpLoad.Result> rs = results.get(kind + "/" + c);
+                List<TcpLoad.Result> base = results.get("delimiter/" + c);
+                line(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %s | %s | %.2f |", kind, c,
+                        range(rs, TcpLoad.Result::messagesPerSecond, 0),
+                        median(rs, TcpLoad.Result::messagesPerSecond) / median(base, TcpLoad.Result::messagesPerSecond),
+                        micros(rs, TcpLoad.Result::p50), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
+                        median(rs, TcpLoad.Result::serverCpuMicrosPerMessage)
+                                / median(base, TcpLoad.Result::serverCpuMicrosPerMessage)));
+            }
         }
         line("");
     }

@@ -55,6 +55,18 @@ final class BenchServer implements AutoCloseable {
     /** As above, with the workers on the given relay kind (pipes, unix or tcp). */
     static BenchServer start(String relayKind, int workers, int workUs, String extraServerYaml, String greeting,
                              String... jvmOptions) throws Exception {
+        return start(relayKind, DELIMITER, workers, workUs, extraServerYaml, greeting, jvmOptions);
+    }
+
+    /** The server "bench" framed by {@code framingYaml} (e.g. {@code framing: length} and its length section). */
+    static BenchServer framed(String framingYaml, int workers) throws Exception {
+        return start(DEFAULT_RELAY, framingYaml, workers, 0, "", "");
+    }
+
+    private static final String DELIMITER = "delimiter: \"\\n\"";
+
+    private static BenchServer start(String relayKind, String framingYaml, int workers, int workUs,
+                                     String extraServerYaml, String greeting, String... jvmOptions) throws Exception {
         int port = freePort();
         Path dir = Files.createTempDirectory("rr-tcp-bench");
         Path config = dir.resolve(".rr.yaml");
@@ -72,12 +84,12 @@ final class BenchServer implements AutoCloseable {
                   servers:
                     bench:
                       addr: 127.0.0.1:%d
-                      delimiter: "\\n"
+                %s
                 %s
                   pool:
                     num_workers: %d
                 """.formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(relayKind, dir), workUs, greeting, port,
-                extraServerYaml.indent(6).stripTrailing(), workers));
+                framingYaml.indent(6).stripTrailing(), extraServerYaml.indent(6).stripTrailing(), workers));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(io.rrtcp.worker.PipeChannels.JVM_OPTIONS); // what the jar's manifest gives to java -jar
