@@ -44,12 +44,6 @@ class BinaryFramingTest extends ServerTest {
         return out.toByteArray();
     }
 
-    private List<String> dataBodies(String uuid, int count) throws Exception {
-        return server.awaitEvents(all -> all.stream().filter(e -> e.uuid().equals(uuid) && e.event().equals("DATA"))
-                        .count() >= count, Duration.ofSeconds(10)).stream()
-                .filter(e -> e.uuid().equals(uuid) && e.event().equals("DATA")).map(TestServer.Event::body).toList();
-    }
-
     @Test
     void pipelinedFramesInOneWriteAreSeparateDataEventsWithTheirHeaders() throws Exception {
         server = TestServer.in(dir).framedServer("dev", MBAP).start();
@@ -60,7 +54,7 @@ class BinaryFramingTest extends ServerTest {
             client.send(concat(a, b, c));
             assertArrayEquals(concat(a, b, c), client.readBytes(a.length + b.length + c.length));
             assertEquals(List.of(new String(a, StandardCharsets.US_ASCII), new String(b, StandardCharsets.US_ASCII),
-                    new String(c, StandardCharsets.US_ASCII)), dataBodies(server.uuidOf(client), 3));
+                    new String(c, StandardCharsets.US_ASCII)), server.dataBodies(server.uuidOf(client), 3));
         }
     }
 
@@ -74,7 +68,7 @@ class BinaryFramingTest extends ServerTest {
                 Thread.sleep(40);
             }
             assertArrayEquals(frame, client.readBytes(frame.length));
-            assertEquals(List.of(new String(frame, StandardCharsets.US_ASCII)), dataBodies(server.uuidOf(client), 1));
+            assertEquals(List.of(new String(frame, StandardCharsets.US_ASCII)), server.dataBodies(server.uuidOf(client), 1));
         }
     }
 
@@ -172,7 +166,7 @@ class BinaryFramingTest extends ServerTest {
                 client.send(part);
                 assertArrayEquals(part.getBytes(StandardCharsets.US_ASCII), client.readBytes(part.length()));
             }
-            assertEquals(List.of("no", "delimiter\r\n", "needed"), dataBodies(server.uuidOf(client), 3));
+            assertEquals(List.of("no", "delimiter\r\n", "needed"), server.dataBodies(server.uuidOf(client), 3));
         }
     }
 

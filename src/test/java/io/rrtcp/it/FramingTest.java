@@ -3,7 +3,6 @@ package io.rrtcp.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,12 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Messages are split at every delimiter, however TCP cuts the stream (upstream only looks at the end of a read). */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FramingTest extends ServerTest {
-    private List<String> dataBodies(String uuid, int count) throws Exception {
-        return server.awaitEvents(all -> all.stream().filter(e -> e.uuid().equals(uuid) && e.event().equals("DATA"))
-                        .count() >= count, Duration.ofSeconds(10)).stream()
-                .filter(e -> e.uuid().equals(uuid) && e.event().equals("DATA")).map(TestServer.Event::body).toList();
-    }
-
     @Test
     void pipelinedMessagesInOneWriteAreSeparateDataEvents() throws Exception {
         server = TestServer.in(dir).server("smtp", "\\r\\n").start();
@@ -26,7 +19,7 @@ class FramingTest extends ServerTest {
             assertEquals("MAIL FROM:<x@y>\r\n", client.readUntil("\r\n"));
             assertEquals("RCPT TO:<z@y>\r\n", client.readUntil("\r\n"));
             assertEquals(List.of("HELO a\r\n", "MAIL FROM:<x@y>\r\n", "RCPT TO:<z@y>\r\n"),
-                    dataBodies(server.uuidOf(client), 3));
+                    server.dataBodies(server.uuidOf(client), 3));
         }
     }
 
@@ -40,7 +33,7 @@ class FramingTest extends ServerTest {
             Thread.sleep(50);
             client.send("\n");
             assertEquals("hello\r\n", client.readUntil("\r\n"));
-            assertEquals(List.of("hello\r\n"), dataBodies(server.uuidOf(client), 1));
+            assertEquals(List.of("hello\r\n"), server.dataBodies(server.uuidOf(client), 1));
         }
     }
 

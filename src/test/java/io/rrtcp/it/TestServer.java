@@ -209,6 +209,13 @@ final class TestServer implements AutoCloseable {
         return Await.until(this::events, condition, timeout, "events");
     }
 
+    /** The bodies of one connection's DATA events, once at least {@code count} have arrived. */
+    List<String> dataBodies(String uuid, int count) throws Exception {
+        return awaitEvents(all -> all.stream().filter(e -> e.uuid().equals(uuid) && e.event().equals("DATA"))
+                .count() >= count, Duration.ofSeconds(10)).stream()
+                .filter(e -> e.uuid().equals(uuid) && e.event().equals("DATA")).map(Event::body).toList();
+    }
+
     /** The event names one connection received, once its CLOSE arrived. */
     List<String> eventNamesAfterClose(String uuid) throws Exception {
         return awaitEvents(all -> all.stream().anyMatch(e -> e.uuid().equals(uuid) && e.event().equals("CLOSE")),
