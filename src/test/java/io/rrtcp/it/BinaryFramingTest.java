@@ -131,6 +131,22 @@ class BinaryFramingTest extends ServerTest {
         }
     }
 
+    @Test
+    void readTimeoutBoundsAFrameWhoseBodyTricklesAndIdleTimeoutASilentClient() throws Exception {
+        server = TestServer.in(dir).framedServer("dev", MBAP + "\nread_timeout: 800ms\nidle_timeout: 3s").start();
+        try (LogCapture log = new LogCapture(); Client slow = server.connect("dev"); Client silent = server.connect("dev")) {
+            String uuid = server.uuidOf(slow);
+            byte[] frame = mbap("x".repeat(100));
+            slow.send(Arrays.copyOf(frame, 10)); // the header and 4 of 100 bytes; the rest never comes in time
+            assertClosedByServer(slow);
+            log.await(Duration.ofSeconds(5), "read_timeout exceeded", "uuid=" + uuid, "raise=tcp.servers.dev.read_timeout");
+            assertEquals(List.of("CONNECTED", "CLOSE"), server.eventNamesAfterClose(uuid));
+            String silentUuid = server.uuidOf(silent);
+            assertClosedByServer(silent);
+            log.await(Duration.ofSeconds(5), "idle_timeout exceeded", "uuid=" + silentUuid);
+        }
+    }
+
     /** EOF, or a reset when the server closed with our bytes unread. */
     private static void assertClosedByServer(Client client) throws IOException {
         try {
