@@ -91,14 +91,14 @@ public final class Bench {
         line("");
         switch (o.mode()) {
             case "throughput" -> throughput();
-            case "framing" -> framings();
+            case "framing" -> new FramingBench(o, this::line).run();
             case "large" -> large();
             case "idle" -> idle();
             case "startup" -> startup();
             case "profile" -> profile();
             default -> {
                 throughput();
-                framings();
+                new FramingBench(o, this::line).run();
                 large();
                 idle();
                 startup();
@@ -216,58 +216,6 @@ public final class Bench {
     }
 
     /**
-     * framing: length and raw next to delimiter framing: the same 64-byte echo at W=2, C=1 and C=64, the servers
-     * started in turn within each run (in alternating order, so neither always gets the warmer machine).
-     */
-    private void framings() throws Exception {
-        byte[] line = new byte[MESSAGE];
-        Arrays.fill(line, (byte) 'p');
-        line[MESSAGE - 1] = '\n';
-        byte[] frame = new byte[MESSAGE];
-        Arrays.fill(frame, (byte) 'p');
-        frame[0] = 0;
-        frame[1] = MESSAGE - 2; // a 2-byte big-endian length of the rest
-        Map<String, String> yaml = new LinkedHashMap<>();
-        yaml.put("delimiter", "delimiter: \"\\n\"");
-        yaml.put("length", "framing: length\nlength: {size: 2}");
-        yaml.put("raw", "framing: raw");
-        int[] clients = {1, 64};
-        Map<String, List<TcpLoad.Result>> results = new LinkedHashMap<>();
-        for (int run = 0; run < o.runs(); run++) {
-            List<String> order = new ArrayList<>(yaml.keySet());
-            if (run % 2 == 1) {
-                java.util.Collections.reverse(order);
-            }
-            for (String kind : order) {
-                try (BenchServer server = BenchServer.framed(yaml.get(kind), 2)) {
-                    for (int c : clients) {
-                        results.computeIfAbsent(kind + "/" + c, k -> new ArrayList<>())
-                                .add(TcpLoad.run(server, c, kind.equals("length") ? frame : line, o.warmup(), o.measure()));
-                    }
-                }
-            }
-            System.err.printf("run %d/%d: framings done%n", run + 1, o.runs());
-        }
-        line("### Framing (64-byte echo, W=2; `framing`; medians of " + o.runs() + " runs, min–max)");
-        line("");
-        line("| framing | C | full msg/s | ÷ delimiter | p50 µs | server CPU µs/msg | ÷ delimiter |");
-        line("|---|---:|---:|---:|---:|---:|---:|");
-        for (String kind : yaml.keySet()) {
-            for (int c : clients) {
-                List<TcpLoad.Result> rs = results.get(kind + "/" + c);
-                List<TcpLoad.Result> base = results.get("delimiter/" + c);
-                line(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %s | %s | %.2f |", kind, c,
-                        range(rs, TcpLoad.Result::messagesPerSecond, 0),
-                        median(rs, TcpLoad.Result::messagesPerSecond) / median(base, TcpLoad.Result::messagesPerSecond),
-                        micros(rs, TcpLoad.Result::p50), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
-                        median(rs, TcpLoad.Result::serverCpuMicrosPerMessage)
-                                / median(base, TcpLoad.Result::serverCpuMicrosPerMessage)));
-            }
-        }
-        line("");
-    }
-
-    /**
      * One load point (W, C, WORK_US from the numbers given, default 2 64 0) for 10 s against a server recording JFR
      * (target/bench/report/profile.jfr), to see where the server's time goes.
      */
@@ -373,7 +321,7 @@ public final class Bench {
         return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
+    static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
         double[] v = values.stream().mapToDouble(f).sorted().toArray();
         String fmt = "%,." + decimals + "f";
         String med = String.format(Locale.ROOT, fmt, median(values, f));
@@ -381,7 +329,7 @@ public final class Bench {
                 + String.format(Locale.ROOT, fmt, v[v.length - 1]) + ")";
     }
 
-    private static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
+    static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
         return String.format(Locale.ROOT, "%,.0f", median(values, nanos) / 1000.0);
     }
 }
