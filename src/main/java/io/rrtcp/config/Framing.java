@@ -52,6 +52,7 @@ public sealed interface Framing permits Framing.Delimiter, Framing.Length, Frami
         public static final int MAX_OFFSET = 65_535;
 
         public Length {
+            java.util.Objects.requireNonNull(order, "order");
             if (offset < 0 || offset > MAX_OFFSET) {
                 throw new IllegalArgumentException("offset must be from 0 to " + MAX_OFFSET + ", got " + offset);
             }
