@@ -168,9 +168,25 @@ public final class RrTcpServer implements AutoCloseable {
         return config;
     }
 
-    /** Orderly stop: no new connections, every open one closed with its CLOSE event delivered, then the workers. */
+    /**
+     * True from the first moment of a drain or stop (listeners closed): what a readiness endpoint reports as
+     * unavailable.
+     */
+    public boolean draining() {
+        return tcp.draining();
+    }
+
+    /**
+     * Orderly stop: no new connections; with {@code tcp.shutdown_grace}, the open ones first get that long to end by
+     * themselves; then every one still open is closed with its CLOSE event delivered ({@code destroy_timeout}), then
+     * the workers stop ({@code destroy_timeout} again).
+     */
     @Override
     public void close() {
+        Duration grace = config.tcp().shutdownGrace();
+        if (!grace.isZero()) {
+            tcp.drain(grace); // RPC stays up meanwhile: workers serving the drained connections may still call it
+        }
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
         rpc.ifPresent(RpcServer::close);
         tcp.stop(config.tcp().pool().destroyTimeout());
