@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,6 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
+import static io.rrtcp.tcp.ProxyHeaders.ascii;
+import static io.rrtcp.tcp.ProxyHeaders.concat;
+import static io.rrtcp.tcp.ProxyHeaders.ipv4Block;
+import static io.rrtcp.tcp.ProxyHeaders.tlv;
+import static io.rrtcp.tcp.ProxyHeaders.unixPath;
+import static io.rrtcp.tcp.ProxyHeaders.v2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,18 +63,6 @@ class ProxyHeaderParserTest {
         }
     }
 
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
-
     /**
      * Parses {@code header} followed by application data, split at every position; the result must be the same each
      * time and the application data must be left unread.
@@ -99,30 +92,7 @@ class ProxyHeaderParserTest {
         assertFalse(e.silentProbe());
     }
 
-    /** A v2 header: command (0 LOCAL, 1 PROXY), family/protocol byte, then the address block and TLVs. */
-    private static byte[] v2(int command, int familyProtocol, byte[]... block) {
-        byte[] body = concat(block);
-        ByteBuffer b = ByteBuffer.allocate(16 + body.length);
-        b.put(ProxyHeaderParser.V2_SIGNATURE).put((byte) (0x20 | command)).put((byte) familyProtocol)
-                .putShort((short) body.length).put(body);
-        return b.array();
-    }
-
-    private static byte[] ipv4Block(int a, int b, int c, int d, int sourcePort, int e, int f, int g, int h, int destPort) {
-        return ByteBuffer.allocate(12).put(new byte[]{(byte) a, (byte) b, (byte) c, (byte) d})
-                .put(new byte[]{(byte) e, (byte) f, (byte) g, (byte) h})
-                .putShort((short) sourcePort).putShort((short) destPort).array();
-    }
-
-    private static byte[] tlv(int type, byte[] value) {
-        return ByteBuffer.allocate(3 + value.length).put((byte) type).putShort((short) value.length).put(value).array();
-    }
-
-    private static byte[] unixPath(String path) {
-        return Arrays.copyOf(path.getBytes(StandardCharsets.UTF_8), 108);
-    }
-
-    private static final byte[] V4_BLOCK = ipv4Block(10, 1, 2, 3, 51000, 192, 168, 0, 11, 7777);
+    private static final byte[] V4_BLOCK = ipv4Block(new int[]{10, 1, 2, 3}, 51000, new int[]{192, 168, 0, 11}, 7777);
 
     // ---------------------------------------------------------------- v1
 
