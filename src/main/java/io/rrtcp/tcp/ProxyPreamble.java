@@ -66,7 +66,8 @@ final class ProxyPreamble {
             LOG.warn("closing the connection: no complete PROXY header within proxy_header_timeout", "server",
                     server.name(), "proxy_addr", peer, "proxy_header_timeout", proxy.headerTimeout());
         } catch (IOException e) {
-            LOG.info("connection error before the PROXY header", "server", server.name(), "proxy_addr", peer,
+            // e.g. a balancer's plain TCP check resetting the connection: nothing a worker or an operator can act on
+            LOG.debug("connection lost before the PROXY header", "server", server.name(), "proxy_addr", peer,
                     "error", e.getMessage());
         }
         return null;
