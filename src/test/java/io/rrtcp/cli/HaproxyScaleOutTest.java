@@ -193,7 +193,8 @@ class HaproxyScaleOutTest {
             long onA = served.values().stream().filter(l -> instanceOf(l).equals("a")).count();
             long pid = a.serve().process().pid();
             long term = System.nanoTime();
-            a.serve().process().destroy(); // SIGTERM to a's JVM
+            // SIGTERM to a's JVM by pid; Process.destroy() would also close our end of its output pipe
+            a.serve().process().toHandle().destroy();
             await(() -> refused(a.port()), "a to close its listener");
             List<String> newcomers = new ArrayList<>();
             for (int n = 0; n < 10; n++) {
