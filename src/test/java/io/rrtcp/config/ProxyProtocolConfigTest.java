@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,13 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** proxy_protocol, trusted_proxies, proxy_header_timeout and tcp.shutdown_grace: defaults, inheritance, errors. */
 class ProxyProtocolConfigTest {
-    private static final Path FILE = Path.of("conf/.rr.yaml");
-
     private static RrConfig parse(String tcpExtra, String serverExtra) {
-        String yaml = "version: '3'\nserver:\n  command: php w.php\ntcp:\n" + tcpExtra.indent(2)
-                + "  servers:\n    smtp:\n      addr: 127.0.0.1:25\n" + serverExtra.indent(6)
-                + "    echo:\n      addr: 127.0.0.1:7\n";
-        return ConfigLoader.parse(yaml, FILE);
+        return ConnectionLimitsConfigTest.parse(tcpExtra, serverExtra);
     }
 
     private static ProxyProtocolConfig proxy(RrConfig config, String server) {
