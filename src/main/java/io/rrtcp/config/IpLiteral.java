@@ -50,7 +50,8 @@ public final class IpLiteral {
         return text.indexOf(':') >= 0 ? v6(text) : v4(text);
     }
 
-    static InetAddress byAddress(byte[] bytes) {
+    /** The address of 4 or 16 bytes (no lookup). */
+    public static InetAddress byAddress(byte[] bytes) {
         try {
             return InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {

