@@ -109,14 +109,15 @@ class HaproxyScaleOutTest {
             await(() -> before.exchanges.sum() >= CLIENTS * 5L && before.by("a") > 0 && before.by("b") > 0,
                     "both instances answering");
             long pid = a.serve().process().pid();
+            long killed = System.nanoTime();
+            killedAt.set(killed); // before the signal: a connection that breaks from here on counts as after the kill
             rig.kill(a);
-            killedAt.set(System.nanoTime());
-            long killed = killedAt.get();
             rig.awaitStatus(s -> "DOWN".equals(s.get("a")), "a DOWN");
             long downAfter = ms(killed);
             for (Thread t : clients) {
                 t.join(BOUND);
             }
+            rig.haproxyConfig().lines().forEach(l -> System.out.println("[kill] haproxy.cfg | " + l));
             System.out.printf("[kill] %d clients, request/reply lines, 5 per connection, via HAProxy (leastconn, "
                     + "send-proxy-v2) to instances a and b%n", CLIENTS);
             System.out.printf("[kill] before: %d answers, a %d, b %d%n", before.exchanges.sum(), before.by("a"),
@@ -129,6 +130,7 @@ class HaproxyScaleOutTest {
             rig.haproxyLog().lines().filter(l -> l.contains("rr/a is")).forEach(l -> System.out.println("[kill] haproxy: " + l));
 
             assertEquals(List.of(), List.copyOf(before.wrong), "answers before the kill");
+            assertEquals(0, before.reconnects.sum(), "no connection was lost before the kill");
             assertEquals(List.of(), List.copyOf(after.wrong), "answers after the kill");
             assertEquals(CLIENTS, after.finished.sum(), "every client went on to 20 answers after the kill");
             assertEquals(0, after.by("a"), "a dead instance answers nobody");
