@@ -7,7 +7,6 @@ import io.rrtcp.worker.WorkerException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +28,7 @@ public final class Reloader implements AutoCloseable {
     private final BlockingQueue<List<Path>> changes = new LinkedBlockingQueue<>();
     private final Thread thread;
     private FolderWatch watch;
+    private volatile boolean closed;
 
     private Reloader(Path workdir, ReloadTarget target) {
         this.workdir = workdir.toAbsolutePath().normalize();
@@ -85,8 +85,12 @@ public final class Reloader implements AutoCloseable {
         try {
             triedPid = target.tryOneWorker();
         } catch (WorkerException e) {
-            LOG.error("the changed code does not start; the old workers keep serving until the next change",
-                    "pid", e.pid(), "error", e.getMessage());
+            if (closed) {
+                LOG.debug("reload cut short: rr-tcp is stopping", "error", e.getMessage());
+            } else {
+                LOG.error("the changed code does not start; the old workers keep serving until the next change",
+                        "pid", e.pid(), "error", e.getMessage());
+            }
             return;
         }
         Duration tried = since(start);
@@ -94,7 +98,9 @@ public final class Reloader implements AutoCloseable {
         try {
             target.reset();
         } catch (WorkerException e) {
-            LOG.error("reset failed; the pool keeps trying to start workers", "error", e.getMessage());
+            if (!closed) {
+                LOG.error("reset failed; the pool keeps trying to start workers", "error", e.getMessage());
+            }
             return;
         }
         LOG.info("reloaded", "reset", since(resetStart), "tried", tried, "tried_pid", triedPid, "pids", target.pids());
@@ -104,18 +110,18 @@ public final class Reloader implements AutoCloseable {
         return Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
-    /** The first few files, relative to the working directory, and how many more. */
+    /** The first few files in name order, relative to the working directory, and how many more. */
     private String shown(List<Path> changed) {
-        List<String> names = new ArrayList<>();
-        for (Path file : changed.subList(0, Math.min(FILES_SHOWN, changed.size()))) {
-            names.add(file.startsWith(workdir) ? workdir.relativize(file).toString() : file.toString());
-        }
+        List<String> names = changed.stream().sorted().limit(FILES_SHOWN)
+                .map(file -> file.startsWith(workdir) ? workdir.relativize(file).toString() : file.toString())
+                .toList();
         String more = changed.size() > FILES_SHOWN ? " and " + (changed.size() - FILES_SHOWN) + " more" : "";
         return String.join(", ", names) + more;
     }
 
     @Override
     public void close() {
+        closed = true;
         watch.close();
         thread.interrupt();
     }
