@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,10 +70,14 @@ final class InotifyWatcher implements AutoCloseable {
                     key.reset(); // before the look: whatever happens during it is signalled again
                 } while ((key = service.poll()) != null);
                 List<Path> changed = new ArrayList<>();
-                for (Path folder : touched) {
-                    TreeIndex.Delta delta = index.rescan(folder);
+                Deque<Path> toLook = new ArrayDeque<>(touched);
+                while (!toLook.isEmpty()) {
+                    TreeIndex.Delta delta = index.rescan(toLook.poll());
                     changed.addAll(delta.changed());
                     register(delta.newFolders());
+                    // a new folder was listed before its watch existed: one more look, now watched, catches the
+                    // files written in between (a checkout fills new folders fast)
+                    toLook.addAll(delta.newFolders());
                 }
                 if (!changed.isEmpty()) {
                     sink.accept(changed);

@@ -196,6 +196,20 @@ class ReloadTest extends ServerTest {
     }
 
     @Test
+    void theTrialWorkerAndTheResetWorkOverASocketRelay() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            server = TestServer.in(dir).workers(1).script(worker.toString()).serverLine("relay: tcp://127.0.0.1:0")
+                    .env("TEST_WORKERS", TestServer.WORKERS.toString()).section(RELOAD).start();
+            log.await(WAIT, "watching for code changes");
+            setVersion("v2");
+            log.await(WAIT, RELOADED);
+            try (Client client = server.connect("main")) {
+                assertTrue(client.ask("version\r\n").startsWith("v2 "));
+            }
+        }
+    }
+
+    @Test
     void aWatchedFolderThatDoesNotExistFailsStartNamingTheKey() throws Exception {
         IOException e = assertThrows(IOException.class, () -> TestServer.in(dir).workers(1).script(worker.toString())
                 .env("TEST_WORKERS", TestServer.WORKERS.toString())
