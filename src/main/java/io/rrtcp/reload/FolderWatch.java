@@ -29,7 +29,7 @@ final class FolderWatch implements AutoCloseable {
     private final Duration interval;
     private final Consumer<List<Path>> sink;
     private final Thread thread;
-    private volatile InotifyWatcher inotify;
+    private final InotifyWatcher inotify;
     private volatile Mode mode;
     private volatile boolean closed;
 

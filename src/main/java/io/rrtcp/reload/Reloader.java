@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,7 +48,7 @@ public final class Reloader implements AutoCloseable {
         FileRules rules = FileRules.of(config, workdir);
         reloader.watch = FolderWatch.start(rules, config.interval(), reloader.changes::add);
         reloader.thread.start();
-        LOG.info("watching for code changes", "mode", reloader.watch.mode().name().toLowerCase(java.util.Locale.ROOT),
+        LOG.info("watching for code changes", "mode", reloader.watch.mode().name().toLowerCase(Locale.ROOT),
                 "dirs", rules.roots(), "folders", reloader.watch.folderCount(), "files", reloader.watch.fileCount(),
                 "patterns", rules.patterns(), "interval", config.interval());
         return reloader;
