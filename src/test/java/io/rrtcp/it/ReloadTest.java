@@ -42,9 +42,11 @@ class ReloadTest extends ServerTest {
         Files.copy(TestServer.WORKERS.resolve("reload-worker.php"), worker);
     }
 
-    private TestServer start(int workers) throws Exception {
-        return TestServer.in(dir).workers(workers).script(worker.toString())
+    /** Starts rr-tcp on the copied worker and waits until it watches; returns the start-up line of the watch. */
+    private String start(int workers, LogCapture log) throws Exception {
+        server = TestServer.in(dir).workers(workers).script(worker.toString())
                 .env("TEST_WORKERS", TestServer.WORKERS.toString()).section(RELOAD).start();
+        return log.await(WAIT, "watching for code changes");
     }
 
     private void setVersion(String version) throws IOException {
@@ -63,8 +65,8 @@ class ReloadTest extends ServerTest {
     @Test
     void anEditChangesTheReplyOfAnOpenConnectionAndReplacesEveryWorker() throws Exception {
         try (LogCapture log = new LogCapture()) {
-            server = start(2);
-            log.await(WAIT, "watching for code changes", "mode=inotify", "files=1");
+            String watching = start(2, log);
+            assertTrue(watching.contains("mode=inotify") && watching.contains("files=1 "), watching);
             try (Client client = server.connect("main")) {
                 String before = client.ask("version\r\n");
                 assertTrue(before.startsWith("v1 "), before);
@@ -91,8 +93,7 @@ class ReloadTest extends ServerTest {
     @Test
     void aBurstOf500FilesIsOneReset() throws Exception {
         try (LogCapture log = new LogCapture()) {
-            server = start(2);
-            log.await(WAIT, "watching for code changes");
+            start(2, log);
             for (int folder = 0; folder < 10; folder++) {
                 Path sub = Files.createDirectories(dir.resolve("src/module" + folder)); // new folders, watched as found
                 for (int i = 0; i < 50; i++) {
@@ -114,8 +115,7 @@ class ReloadTest extends ServerTest {
     @Test
     void aSyntaxErrorKeepsTheOldWorkersServingWithThePhpErrorInTheLogAndAFixReloads() throws Exception {
         try (LogCapture log = new LogCapture()) {
-            server = start(2);
-            log.await(WAIT, "watching for code changes");
+            start(2, log);
             List<Long> oldPids = server.workerPids();
             try (Client client = server.connect("main")) {
                 Files.writeString(worker, Files.readString(worker).replace("const VERSION = 'v1';",
@@ -138,8 +138,7 @@ class ReloadTest extends ServerTest {
     @Test
     void anIgnoredFolderAndOtherSuffixesTriggerNothing() throws Exception {
         try (LogCapture log = new LogCapture()) {
-            server = start(1);
-            log.await(WAIT, "watching for code changes");
+            start(1, log);
             List<Long> pids = server.workerPids();
             Files.createDirectories(dir.resolve("vendor/acme"));
             Files.writeString(dir.resolve("vendor/acme/Lib.php"), "<?php\n");
@@ -159,8 +158,7 @@ class ReloadTest extends ServerTest {
     @Test
     void aRequestInFlightDuringAReloadCompletesOnItsOldWorker() throws Exception {
         try (LogCapture log = new LogCapture()) {
-            server = start(1);
-            log.await(WAIT, "watching for code changes");
+            start(1, log);
             long oldPid = server.workerPids().getFirst();
             Path go = dir.resolve("go");
             try (Client busy = server.connect("main")) {
@@ -183,8 +181,7 @@ class ReloadTest extends ServerTest {
     void pollingNoticesAnEditWhenAskedFor() throws Exception {
         System.setProperty("rrtcp.reload.watch", "poll");
         try (LogCapture log = new LogCapture()) {
-            server = start(1);
-            log.await(WAIT, "watching for code changes", "mode=polling");
+            assertTrue(start(1, log).contains("mode=polling"));
             setVersion("v2");
             log.await(WAIT, RELOADED);
             try (Client client = server.connect("main")) {
