@@ -69,10 +69,10 @@ final class FolderWatch implements AutoCloseable {
         return linux && !"poll".equals(System.getProperty(PROPERTY, "auto"));
     }
 
-    private static void warnPolling(IOException e, int folders) {
+    private static void warnPolling(Exception e, int folders) {
         LOG.warn("inotify cannot watch every folder; polling every interval instead (raise fs.inotify.max_user_watches"
                         + " or ignore big folders such as vendor)", "folders", folders,
-                "max_user_watches", maxUserWatches(), "error", e.getMessage());
+                "max_user_watches", maxUserWatches(), "error", String.valueOf(e.getMessage()));
     }
 
     private static String maxUserWatches() {
@@ -110,7 +110,7 @@ final class FolderWatch implements AutoCloseable {
                 try {
                     watcher.run(sink);
                     return; // closed
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     warnPolling(e, index.folders().size());
                     closeQuietly(watcher);
                     mode = Mode.POLLING;
@@ -125,7 +125,11 @@ final class FolderWatch implements AutoCloseable {
     private void poll() throws InterruptedException {
         while (!closed) {
             Thread.sleep(interval);
-            sink.accept(index.rescanAll().changed()); // empty: a quiet look
+            try {
+                sink.accept(index.rescanAll().changed()); // empty: a quiet look
+            } catch (RuntimeException e) {
+                LOG.error("looking for changes failed; trying again next interval", "error", String.valueOf(e));
+            }
         }
     }
 

@@ -58,8 +58,14 @@ public final class Reloader implements AutoCloseable {
         try {
             while (true) {
                 List<Path> first = changes.take();
-                if (!first.isEmpty()) {
+                if (first.isEmpty()) {
+                    continue;
+                }
+                try {
                     reload(settle(first));
+                } catch (RuntimeException e) {
+                    // a bug must not end reloading for the rest of the session
+                    LOG.error("reload failed", "error", String.valueOf(e));
                 }
             }
         } catch (InterruptedException e) {
