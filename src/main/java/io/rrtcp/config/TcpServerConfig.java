@@ -11,18 +11,26 @@ import java.util.Objects;
  * @param delimiter   message delimiter bytes, never empty (default {@code "\r\n"})
  * @param readBufSize read size in bytes for this server (its own {@code read_buf_size}, else the section's)
  * @param limits      its connection limits (its own keys, else the {@code tcp} section's, else the defaults)
+ * @param proxy       its PROXY protocol settings (its own keys, else the {@code tcp} section's; off by default)
  * @param framing     how messages are cut from the stream (default: at the delimiter)
  */
 public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
-                              ConnectionLimits limits, Framing framing) {
+                              ConnectionLimits limits, ProxyProtocolConfig proxy, Framing framing) {
     public TcpServerConfig {
         delimiter = delimiter.clone();
         Objects.requireNonNull(framing, "framing");
     }
 
     /** A server that splits messages at its delimiter. */
-    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize, ConnectionLimits limits) {
-        this(name, addr, delimiter, readBufSize, limits, Framing.DELIMITER);
+    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
+                           ConnectionLimits limits, ProxyProtocolConfig proxy) {
+        this(name, addr, delimiter, readBufSize, limits, proxy, Framing.DELIMITER);
+    }
+
+    /** A server without the PROXY protocol. */
+    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
+                           ConnectionLimits limits) {
+        this(name, addr, delimiter, readBufSize, limits, ProxyProtocolConfig.OFF);
     }
 
     /** A server with the default limits. */
@@ -47,6 +55,7 @@ public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter,
     @Override
     public String toString() {
         return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter=" + delimiterText()
-                + ", readBufSize=" + readBufSize + ", limits=" + limits + ", framing=" + framingText() + "]";
+                + ", readBufSize=" + readBufSize + ", limits=" + limits + ", proxy=" + proxy
+                + ", framing=" + framingText() + "]";
     }
 }
