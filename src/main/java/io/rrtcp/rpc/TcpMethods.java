@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -112,6 +113,7 @@ final class TcpMethods {
     }
 
     private JsonValue list() {
+        Map<String, TcpServerConfig> configs = connections.servers();
         JsonArray out = new JsonArray();
         connections.all().stream().sorted(Comparator.comparing(Connection::connectedAt)).forEach(c -> out.add(
                 new JsonObject()
@@ -121,17 +123,16 @@ final class TcpMethods {
                         .add("connected_at", DateTimeFormatter.ISO_INSTANT.format(c.connectedAt()))
                         .add("bytes_in", c.bytesIn())
                         .add("bytes_out", c.bytesOut())
-                        .add("framing", framingOf(c.server()))));
+                        .add("framing", framingOf(configs.get(c.server())))));
         JsonObject servers = new JsonObject();
-        connections.servers().values().stream().sorted(Comparator.comparing(TcpServerConfig::name))
+        configs.values().stream().sorted(Comparator.comparing(TcpServerConfig::name))
                 .forEach(s -> servers.add(s.name(), new JsonObject().add("framing", s.framingText())));
         return new JsonObject().add("connections", out).add("servers", servers);
     }
 
     /** The framing of a connection's server: delimiter, length or raw. */
-    private String framingOf(String server) {
-        TcpServerConfig config = connections.servers().get(server);
-        return config == null ? "" : config.framing().kind();
+    private static String framingOf(TcpServerConfig server) {
+        return server == null ? "" : server.framing().kind();
     }
 
     private static CompletableFuture<Void> startWrite(Connection c, byte[] data) {

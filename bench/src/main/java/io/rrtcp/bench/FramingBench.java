@@ -6,6 +6,7 @@ import io.rrtcp.tcp.LengthFramer;
 import io.rrtcp.tcp.ReadGuard;
 
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 import static io.rrtcp.bench.Bench.median;
 import static io.rrtcp.bench.Bench.micros;
@@ -22,6 +24,7 @@ import static io.rrtcp.bench.Bench.range;
 /** {@code bin/rr-tcp-bench framing}: {@code framing: length} and {@code raw} next to delimiter framing. */
 final class FramingBench {
     private static final int MESSAGE = 64;
+    private static final int[] CLIENTS = {1, 64};
 
     private final Bench.Options o;
     private final Consumer<String> out;
@@ -36,8 +39,10 @@ final class FramingBench {
     }
 
     /**
-     * framing: length and raw next to delimiter framing: the same 64-byte echo at W=2, C=1 and C=64, the servers
-     * started in turn within each run (in alternating order, so neither always gets the warmer machine).
+     * framing: length and raw next to delimiter framing: the same 64-byte echo at W=2, C=1 and C=64. The three
+     * servers run side by side and are measured in short windows, one after the other in alternating order, round
+     * after round: the machine's speed drifts (other work shares it), and neighbouring windows see about the same
+     * machine, so each round's ratio to delimiter framing is compared, and the median of those ratios reported.
      */
     void run() throws Exception {
         byte[] line = new byte[MESSAGE];
@@ -47,45 +52,59 @@ final class FramingBench {
         Arrays.fill(frame, (byte) 'p');
         frame[0] = 0;
         frame[1] = MESSAGE - 2; // a 2-byte big-endian length of the rest
-        Map<String, String> yaml = new LinkedHashMap<>();
-        yaml.put("delimiter", "delimiter: \"\\n\"");
-        yaml.put("length", "framing: length\nlength: {size: 2}");
-        yaml.put("raw", "framing: raw");
-        int[] clients = {1, 64};
+        framerAlone(line, frame);
+        int rounds = 3 * o.runs();
+        Duration warmup = Duration.ofMillis(o.quick() ? 200 : 300);
+        Duration window = Duration.ofMillis(o.quick() ? 700 : 1000);
         Map<String, List<TcpLoad.Result>> results = new LinkedHashMap<>();
-        for (int run = 0; run < o.runs(); run++) {
-            List<String> order = new ArrayList<>(yaml.keySet());
-            if (run % 2 == 1) {
-                Collections.reverse(order);
-            }
-            for (String kind : order) {
-                try (BenchServer server = BenchServer.framed(yaml.get(kind), 2)) {
-                    for (int c : clients) {
-                        results.computeIfAbsent(kind + "/" + c, k -> new ArrayList<>())
-                                .add(TcpLoad.run(server, c, kind.equals("length") ? frame : line, o.warmup(), o.measure()));
+        try (BenchServer delimiter = BenchServer.framed("delimiter: \"\\n\"", 2);
+             BenchServer length = BenchServer.framed("framing: length\nlength: {size: 2}", 2);
+             BenchServer raw = BenchServer.framed("framing: raw", 2)) {
+            Map<String, BenchServer> servers = new LinkedHashMap<>();
+            servers.put("delimiter", delimiter);
+            servers.put("length", length);
+            servers.put("raw", raw);
+            for (int c : CLIENTS) {
+                for (int round = 0; round < rounds; round++) {
+                    List<String> order = new ArrayList<>(servers.keySet());
+                    if (round % 2 == 1) {
+                        Collections.reverse(order);
+                    }
+                    for (String kind : order) {
+                        results.computeIfAbsent(kind + "/" + c, k -> new ArrayList<>()).add(TcpLoad.run(
+                                servers.get(kind), c, kind.equals("length") ? frame : line, warmup, window));
                     }
                 }
+                System.err.printf("framing: C=%d done%n", c);
             }
-            System.err.printf("run %d/%d: framings done%n", run + 1, o.runs());
         }
-        framerAlone(line, frame);
-        line("### Framing, full path (64-byte echo, W=2; `framing`; medians of " + o.runs() + " runs, min–max)");
+        line("### Framing, full path (64-byte echo, W=2; `framing`; " + rounds + " rounds of " + window.toMillis()
+                + " ms windows, medians, min–max; ÷ delimiter = median of each round's ratio)");
         line("");
         line("| framing | C | full msg/s | ÷ delimiter | p50 µs | server CPU µs/msg | ÷ delimiter |");
         line("|---|---:|---:|---:|---:|---:|---:|");
-        for (String kind : yaml.keySet()) {
-            for (int c : clients) {
+        for (String kind : List.of("delimiter", "length", "raw")) {
+            for (int c : CLIENTS) {
                 List<TcpLoad.Result> rs = results.get(kind + "/" + c);
                 List<TcpLoad.Result> base = results.get("delimiter/" + c);
                 line(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %s | %s | %.2f |", kind, c,
                         range(rs, TcpLoad.Result::messagesPerSecond, 0),
-                        median(rs, TcpLoad.Result::messagesPerSecond) / median(base, TcpLoad.Result::messagesPerSecond),
-                        micros(rs, TcpLoad.Result::p50), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
-                        median(rs, TcpLoad.Result::serverCpuMicrosPerMessage)
-                                / median(base, TcpLoad.Result::serverCpuMicrosPerMessage)));
+                        medianRatio(rs, base, TcpLoad.Result::messagesPerSecond), micros(rs, TcpLoad.Result::p50),
+                        range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
+                        medianRatio(rs, base, TcpLoad.Result::serverCpuMicrosPerMessage)));
             }
         }
         line("");
+    }
+
+    /** The median over rounds of {@code f(results[i]) / f(base[i])}. */
+    private static double medianRatio(List<TcpLoad.Result> results, List<TcpLoad.Result> base,
+                                      ToDoubleFunction<TcpLoad.Result> f) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            ratios.add(f.applyAsDouble(results.get(i)) / f.applyAsDouble(base.get(i)));
+        }
+        return median(ratios, d -> d);
     }
 
     /** The framers without sockets or workers: ns per 64-byte message, one message per read, alternating. */
