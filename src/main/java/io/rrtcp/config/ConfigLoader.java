@@ -29,7 +29,7 @@ public final class ConfigLoader {
     private static final Set<String> SERVER_KEYS =
             Set.of("command", "env", "relay", "relay_timeout", "on_init", "user", "group");
     private static final Set<String> TCP_KEYS = union(Set.of("servers", "read_buf_size", "pool"), ConnectionLimitsReader.KEYS);
-    private static final Set<String> TCP_SERVER_KEYS = union(Set.of("addr", "delimiter", "read_buf_size"), ConnectionLimitsReader.KEYS);
+    private static final Set<String> TCP_SERVER_KEYS = union(Set.of("addr", "delimiter", "read_buf_size", "tls"), ConnectionLimitsReader.KEYS);
     private static final Set<String> POOL_KEYS = Set.of("num_workers", "max_jobs", "allocate_timeout", "destroy_timeout",
             "command", "max_queue_size", "reset_timeout", "stream_timeout", "debug", "supervisor", "dynamic_allocator");
     private static final Set<String> RPC_KEYS = Set.of("listen");
@@ -272,7 +272,7 @@ public final class ConfigLoader {
         server.warnUnknownKeys(TCP_SERVER_KEYS);
         return new TcpServerConfig(name, address(name, server.get("addr")), delimiter(server.get("delimiter")),
                 readBufSize(server.get("read_buf_size"), defaultReadBufSize),
-                ConnectionLimitsReader.read(server, defaultLimits));
+                ConnectionLimitsReader.read(server, defaultLimits), TlsConfigReader.read(server, server.file()));
     }
 
     private static ListenAddress address(String serverName, Node node) {

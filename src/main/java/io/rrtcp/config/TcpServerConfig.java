@@ -1,6 +1,7 @@
 package io.rrtcp.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * One entry of {@code tcp.servers}.
@@ -10,11 +11,17 @@ import java.nio.charset.StandardCharsets;
  * @param delimiter   message delimiter bytes, never empty (default {@code "\r\n"})
  * @param readBufSize read size in bytes for this server (its own {@code read_buf_size}, else the section's)
  * @param limits      its connection limits (its own keys, else the {@code tcp} section's, else the defaults)
+ * @param tls         its {@code tls} section: implicit TLS or STARTTLS; empty for plain TCP
  */
 public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
-                              ConnectionLimits limits) {
+                              ConnectionLimits limits, Optional<TlsConfig> tls) {
     public TcpServerConfig {
         delimiter = delimiter.clone();
+    }
+
+    /** A plain TCP server. */
+    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize, ConnectionLimits limits) {
+        this(name, addr, delimiter, readBufSize, limits, Optional.empty());
     }
 
     /** A server with the default limits. */
@@ -31,6 +38,6 @@ public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter,
     public String toString() {
         return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter="
                 + new String(delimiter, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n")
-                + ", readBufSize=" + readBufSize + ", limits=" + limits + "]";
+                + ", readBufSize=" + readBufSize + ", limits=" + limits + ", tls=" + tls + "]";
     }
 }

@@ -24,9 +24,12 @@ final class ConnectionHandler implements Runnable {
     private final RequestExecutor workers;
     private final ConnectionRegistry registry;
     private final ReadTimeouts timeouts;
+    private final Transport transport;
     private boolean eventDelivered;
 
-    ConnectionHandler(Socket socket, TcpServerConfig server, RequestExecutor workers, ConnectionRegistry registry) {
+    ConnectionHandler(Socket socket, TcpServerConfig server, Transport transport, RequestExecutor workers,
+                      ConnectionRegistry registry) {
+        this.transport = transport;
         this.socket = socket;
         this.server = server;
         this.workers = workers;
@@ -61,6 +64,10 @@ final class ConnectionHandler implements Runnable {
             ended = limitExceeded(connection, e);
         } catch (SocketTimeoutException e) {
             ended = limitExceeded(connection, timeouts.explain(e));
+        } catch (TlsHandshakeException e) {
+            ended = "tls handshake failed";
+            LOG.warn("closing the connection: the TLS handshake failed", "server", server.name(),
+                    "uuid", connection.uuid(), "remote_addr", connection.remoteAddr(), "error", e.getMessage());
         } catch (IOException e) {
             ended = connection.closedBy() != null ? "closed by " + connection.closedBy() : "read/write error: " + e.getMessage();
             if (connection.closedBy() == null) {
@@ -68,7 +75,7 @@ final class ConnectionHandler implements Runnable {
             }
         } finally {
             registry.remove(connection);
-            connection.close("handler");
+            connection.finish();
             if (eventDelivered) {
                 deliverClose(connection, context);
             }
@@ -85,9 +92,10 @@ final class ConnectionHandler implements Runnable {
 
     /** Connected, then messages until a verb or the client ends it; returns why it ended. */
     private String serve(Connection connection, EventContext context) throws WorkerException, IOException {
+        Link link = connection.use(transport, false); // implicit TLS: the handshake, before CONNECTED
+        context.tls(link.tls());
         Verb verb = dispatch(connection, context, TcpEvent.CONNECTED, Body.EMPTY);
-        DelimiterScanner messages = new DelimiterScanner(socket.getInputStream(), server.delimiter(),
-                server.readBufSize(), server.limits().maxMessageSize(), timeouts.enabled() ? timeouts : ReadGuard.NONE);
+        DelimiterScanner messages = messages(link.in());
         while (verb.keepsOpen()) {
             long before = messages.bytesRead();
             Body message = messages.nextBody();
@@ -96,8 +104,36 @@ final class ConnectionHandler implements Runnable {
                 return "client closed the connection";
             }
             verb = dispatch(connection, context, TcpEvent.DATA, message);
+            if (verb.keepsOpen() && connection.takeStartTlsRequest()) {
+                messages = startTls(connection, context, messages);
+            }
         }
         return "worker answered " + verb;
+    }
+
+    private DelimiterScanner messages(java.io.InputStream in) {
+        return new DelimiterScanner(in, server.delimiter(), server.readBufSize(), server.limits().maxMessageSize(),
+                timeouts.enabled() ? timeouts : ReadGuard.NONE);
+    }
+
+    /**
+     * STARTTLS, after the worker's reply that went with {@code tcp.StartTLS} was written. The plain reader is dropped
+     * with every byte it had read past the STARTTLS command: commands pipelined behind it (by the client or by a man
+     * in the middle) are never executed inside the TLS session (CVE-2011-0411). Bytes still in the kernel go to the
+     * TLS handshake, which fails on them.
+     */
+    private DelimiterScanner startTls(Connection connection, EventContext context, DelimiterScanner plain)
+            throws IOException {
+        int discarded = plain.buffered();
+        if (discarded > 0) {
+            LOG.warn("STARTTLS: discarded bytes the client sent after the command, before TLS", "server", server.name(),
+                    "uuid", connection.uuid(), "remote_addr", connection.remoteAddr(), "bytes", discarded);
+        }
+        Link link = connection.use(transport, true);
+        context.tls(link.tls());
+        LOG.debug("STARTTLS done", "server", server.name(), "uuid", connection.uuid(),
+                "version", link.tls().map(TlsFacts::version).orElse("?"));
+        return messages(link.in());
     }
 
     private Verb dispatch(Connection connection, EventContext context, TcpEvent event, Body body)
