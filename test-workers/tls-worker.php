@@ -6,7 +6,7 @@
  *
  * Servers whose name starts with "smtp" get a small SMTP dialogue (one worker keeps each connection's state):
  *   EHLO (offers STARTTLS while plain), HELO, STARTTLS (calls tcp.StartTLS over RR_RPC, answers 220), MAIL, RCPT,
- *   DATA … ".", RSET, NOOP, QUIT, and XCTX (the raw context as one line).
+ *   DATA … ".", RSET, NOOP, QUIT, and XCTX ("250 " and the raw context, one line).
  * Other servers echo every message; "ctx" answers the raw context as one line.
  *
  * EVENT_LOG=path: one JSON line per event, as tcp-worker.php writes them, plus "tls" (the context's, or null).
@@ -109,7 +109,7 @@ function smtp(Worker $worker, array $context, string $header, string $body, arra
             reply($worker, "354 End data with <CR><LF>.<CR><LF>\r\n");
             break;
         case 'XCTX':
-            reply($worker, $header . "\r\n");
+            reply($worker, "250 " . $header . "\r\n");
             break;
         case 'QUIT':
             reply($worker, "221 Bye\r\n", 'WRITECLOSE');

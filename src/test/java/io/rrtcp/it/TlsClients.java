@@ -74,6 +74,20 @@ final class TlsClients {
         return line.toString(StandardCharsets.UTF_8);
     }
 
+    /** Everything until the peer closes (or resets) the connection. */
+    static byte[] readToEnd(Socket s) {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            InputStream in = s.getInputStream();
+            for (int b; (b = in.read()) >= 0; ) {
+                got.write(b);
+            }
+        } catch (IOException reset) {
+            // the end as well
+        }
+        return got.toByteArray();
+    }
+
     static void send(Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         s.getOutputStream().flush();
