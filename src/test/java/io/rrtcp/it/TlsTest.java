@@ -177,6 +177,22 @@ class TlsTest {
     }
 
     @Test
+    void idleTimeoutStillClosesAQuietTlsConnection() throws Exception {
+        try (LogCapture log = new LogCapture(); TestServer rr = TestServer.in(dir).script("tls-worker.php").workers(1)
+                .tcp("idle_timeout: 300ms").server("secure", "\\n", tls(server)).start();
+             SSLSocket s = TlsClients.connect(TlsClients.context(ca.cert(), Optional.empty()), rr.port("secure"),
+                     "TLSv1.3")) {
+            TlsClients.send(s, "one\n");
+            assertEquals("one\n", TlsClients.readLine(s));
+            assertEquals(0, TlsClients.readToEnd(s).length, "closed by the server after idle_timeout");
+            log.await(Duration.ofSeconds(10), "idle_timeout exceeded", "server=secure");
+            String uuid = rr.awaitEvents(all -> all.stream().anyMatch(e -> e.event().equals("CLOSE")),
+                    Duration.ofSeconds(10)).get(0).uuid();
+            assertEquals(List.of("CONNECTED", "DATA", "CLOSE"), rr.eventNamesAfterClose(uuid));
+        }
+    }
+
+    @Test
     void aCertificateReplacedOnDiskReachesNewConnectionsWhileOpenOnesKeepTheirs() throws Exception {
         Path cert = dir.resolve("live.pem");
         Path key = dir.resolve("live.key");
