@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * one run compare.
  *
  * <pre>
- * bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
+ * bench [all|throughput|tls|large|idle|startup] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
  * </pre>
  */
 public final class Bench {
@@ -26,7 +26,7 @@ public final class Bench {
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
     private static final String USAGE = """
-            usage: bin/rr-tcp-bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR]
+            usage: bin/rr-tcp-bench [all|throughput|tls|large|idle|startup] [--quick] [--runs N] [--out DIR]
                    bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
@@ -39,7 +39,8 @@ public final class Bench {
         this.o = o;
     }
 
-    record Options(String mode, boolean quick, int runs, Path out, int afterMessage, List<Integer> counts) {
+    record Options(String mode, boolean quick, int runs, Path out, int afterMessage, List<Integer> counts,
+                   boolean plainOnly) {
         Duration warmup() {
             return Duration.ofMillis(quick ? 500 : 1000);
         }
@@ -53,6 +54,7 @@ public final class Bench {
             boolean quick = false;
             int runs = 3;
             int after = 0;
+            boolean plainOnly = false;
             Path out = BenchServer.ROOT.resolve("target/bench/report");
             List<Integer> counts = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
@@ -65,7 +67,8 @@ public final class Bench {
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
-                    case "all", "throughput", "large", "idle", "startup", "profile" -> mode = args[i];
+                    case "--plain-only" -> plainOnly = true;
+                    case "all", "throughput", "tls", "large", "idle", "startup", "profile" -> mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
                             System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
@@ -75,7 +78,7 @@ public final class Bench {
                     }
                 }
             }
-            return new Options(mode, quick, quick ? Math.min(runs, 2) : runs, out, after, counts);
+            return new Options(mode, quick, quick ? Math.min(runs, 2) : runs, out, after, counts, plainOnly);
         }
     }
 
@@ -91,12 +94,14 @@ public final class Bench {
         line("");
         switch (o.mode()) {
             case "throughput" -> throughput();
+            case "tls" -> tls();
             case "large" -> large();
             case "idle" -> idle();
             case "startup" -> startup();
             case "profile" -> profile();
             default -> {
                 throughput();
+                tls();
                 large();
                 idle();
                 startup();
@@ -281,18 +286,58 @@ public final class Bench {
         line("");
     }
 
+    /** Echo over TLS next to the same echo in plain TCP, servers started in turn within each run. */
+    private void tls() throws Exception {
+        BenchTls tls = BenchTls.create();
+        byte[] message = new byte[MESSAGE];
+        Arrays.fill(message, (byte) 'p');
+        message[MESSAGE - 1] = '\n';
+        int[] clients = {1, 64};
+        Map<String, List<TcpLoad.Result>> results = new LinkedHashMap<>();
+        for (int run = 0; run < o.runs(); run++) {
+            for (boolean secure : new boolean[]{false, true}) {
+                try (BenchServer server = BenchServer.start(2, 0, secure ? tls.yaml() : "", "")) {
+                    for (int c : clients) {
+                        results.computeIfAbsent((secure ? "TLS 1.3" : "plain") + "/" + c, k -> new ArrayList<>())
+                                .add(TcpLoad.run(server, secure ? tls.clients : javax.net.SocketFactory.getDefault(),
+                                        c, message, o.warmup(), o.measure()));
+                    }
+                }
+            }
+        }
+        line("### TLS vs plain echo (64-byte messages, W=2, RSA 2048 certificate; medians of " + o.runs()
+                + " runs, min–max; handshakes before the window)");
+        line("");
+        line("| transport | C | full msg/s | vs plain | p50 µs | server CPU µs/msg | clients CPU µs/msg |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (var e : results.entrySet()) {
+            String[] key = e.getKey().split("/");
+            List<TcpLoad.Result> rs = e.getValue();
+            double plain = median(results.get("plain/" + key[1]), TcpLoad.Result::messagesPerSecond);
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %.1f |", key[0], key[1],
+                    range(rs, TcpLoad.Result::messagesPerSecond, 0), median(rs, TcpLoad.Result::messagesPerSecond) / plain,
+                    micros(rs, TcpLoad.Result::p50), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
+                    median(rs, TcpLoad.Result::clientCpuMicrosPerMessage)));
+        }
+        line("");
+    }
+
     private void idle() throws Exception {
         List<Integer> counts = o.counts().isEmpty() ? List.of(1_000, 10_000) : o.counts();
+        BenchTls tls = o.plainOnly() ? null : BenchTls.create();
         line("### Idle connections (server RSS after a full GC, minus the same server before them)"
-                + (o.afterMessage() > 0 ? "; each first sent and received " + o.afterMessage() + " bytes" : ""));
+                + (o.afterMessage() > 0 ? "; each first sent and received " + o.afterMessage() + " bytes" : "")
+                + (tls != null ? "; TLS: handshake done (TLS 1.3), greeting read over it" : ""));
         line("");
-        line("| idle connections | RSS before | RSS after | RSS per connection | heap per connection |");
-        line("|---:|---:|---:|---:|---:|");
+        line("| idle connections | transport | RSS before | RSS after | RSS per connection | heap per connection |");
+        line("|---:|---|---:|---:|---:|---:|");
         for (int n : counts) {
-            IdleConnections.Result r = IdleConnections.measure(n, o.afterMessage());
-            line(String.format(Locale.ROOT, "| %,d | %.1f MiB | %.1f MiB | %,d B (%.1f KiB) | %,d B |", n,
-                    r.rssBefore() / 1048576.0, r.rssAfter() / 1048576.0, r.rssPerConnection(),
-                    r.rssPerConnection() / 1024.0, r.heapPerConnection()));
+            for (BenchTls transport : tls == null ? new BenchTls[]{null} : new BenchTls[]{null, tls}) {
+                IdleConnections.Result r = IdleConnections.measure(n, o.afterMessage(), transport);
+                line(String.format(Locale.ROOT, "| %,d | %s | %.1f MiB | %.1f MiB | %,d B (%.1f KiB) | %,d B |", n,
+                        transport == null ? "plain" : "TLS", r.rssBefore() / 1048576.0, r.rssAfter() / 1048576.0,
+                        r.rssPerConnection(), r.rssPerConnection() / 1024.0, r.heapPerConnection()));
+            }
         }
         line("");
     }
