@@ -60,6 +60,7 @@ final class TlsTransport implements Transport {
         ssl.setSSLParameters(params);
         long timeoutMs = config.handshakeTimeout().toMillis();
         // each read is bounded by the socket timeout; the whole handshake (a client trickling bytes) by the deadline
+        int readTimeoutBefore = raw.getSoTimeout();
         raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs));
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
@@ -77,6 +78,7 @@ final class TlsTransport implements Transport {
         } finally {
             deadline.cancel(false);
         }
+        raw.setSoTimeout(readTimeoutBefore); // reads after the handshake follow the connection's own limits
         return new Link(ssl, ssl.getInputStream(), ssl.getOutputStream(), Optional.of(TlsFacts.of(ssl.getSession())));
     }
 
