@@ -184,7 +184,7 @@ public final class ConfigLoader {
                 env(node.get("env")), bool(node.get("exit_on_error"), true)));
     }
 
-    private static boolean bool(Node node, boolean absent) {
+    static boolean bool(Node node, boolean absent) {
         if (node.isAbsent()) {
             return absent;
         }

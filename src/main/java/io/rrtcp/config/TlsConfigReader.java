@@ -21,7 +21,7 @@ final class TlsConfigReader {
         Path base = configFile.toAbsolutePath().getParent();
         return Optional.of(new TlsConfig(file(tls.get("cert"), base, true).orElseThrow(),
                 file(tls.get("key"), base, true).orElseThrow(), file(tls.get("client_ca"), base, false),
-                minVersion(tls.get("min_version")), startTls(tls.get("starttls")), handshakeTimeout(tls.get("handshake_timeout")),
+                minVersion(tls.get("min_version")), ConfigLoader.bool(tls.get("starttls"), false), handshakeTimeout(tls.get("handshake_timeout")),
                 configFile, tls.path()));
     }
 
@@ -50,17 +50,6 @@ final class TlsConfigReader {
                     + "use \"1.2\" or \"1.3\"");
             default -> throw node.error("must be \"1.2\" or \"1.3\", got " + node.shown());
         };
-    }
-
-    private static boolean startTls(Node node) {
-        if (node.isAbsent()) {
-            return false;
-        }
-        Boolean flag = node.weakBoolean();
-        if (flag == null) {
-            throw node.error("must be true or false, got " + node.shown());
-        }
-        return flag;
     }
 
     private static Duration handshakeTimeout(Node node) {

@@ -121,8 +121,7 @@ class StartTlsTest {
                 TlsClients.send(tls, "QUIT\r\n");
                 assertEquals("221 Bye\r\n", TlsClients.readLine(tls));
             }
-            String uuid = rr.awaitEvents(all -> all.stream().anyMatch(e -> e.event().equals("CLOSE")),
-                    Duration.ofSeconds(10)).get(0).uuid();
+            String uuid = rr.firstClosedUuid();
             List<String> commands = rr.events(uuid).stream().filter(e -> e.event().equals("DATA"))
                     .map(TestServer.Event::body).toList();
             assertEquals(List.of("EHLO attacker\r\n", "STARTTLS\r\n", "NOOP\r\n", "QUIT\r\n"), commands);
@@ -143,8 +142,7 @@ class StartTlsTest {
                 assertTrue(rest.length == 0 || rest[0] == 0x15, "at most a TLS alert, then the end");
             }
             log.await(Duration.ofSeconds(10), "the TLS handshake failed", "server=smtp");
-            String uuid = rr.awaitEvents(all -> all.stream().anyMatch(e -> e.event().equals("CLOSE")),
-                    Duration.ofSeconds(10)).get(0).uuid();
+            String uuid = rr.firstClosedUuid();
             assertEquals(List.of("CONNECTED", "DATA", "CLOSE"), rr.eventNamesAfterClose(uuid));
         }
     }

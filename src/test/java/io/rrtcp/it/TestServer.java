@@ -214,6 +214,12 @@ final class TestServer implements AutoCloseable {
                 Duration.ofSeconds(10)).stream().filter(e -> e.uuid().equals(uuid)).map(Event::event).toList();
     }
 
+    /** The uuid of the first connection whose CLOSE event the workers got (waits for one). */
+    String firstClosedUuid() throws Exception {
+        return awaitEvents(all -> all.stream().anyMatch(e -> e.event().equals("CLOSE")), Duration.ofSeconds(10))
+                .stream().filter(e -> e.event().equals("CLOSE")).findFirst().orElseThrow().uuid();
+    }
+
     /** The uuid of the newest connection seen by the workers whose CONNECTED came from {@code localAddr}. */
     String uuidOf(Client client) throws Exception {
         String addr = client.localAddress();

@@ -192,8 +192,7 @@ class TlsTest {
             assertEquals("one\n", TlsClients.readLine(s));
             assertEquals(0, TlsClients.readToEnd(s).length, "closed by the server after idle_timeout");
             log.await(Duration.ofSeconds(10), "idle_timeout exceeded", "server=secure");
-            String uuid = rr.awaitEvents(all -> all.stream().anyMatch(e -> e.event().equals("CLOSE")),
-                    Duration.ofSeconds(10)).get(0).uuid();
+            String uuid = rr.firstClosedUuid();
             assertEquals(List.of("CONNECTED", "DATA", "CLOSE"), rr.eventNamesAfterClose(uuid));
         }
     }
