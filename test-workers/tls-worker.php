@@ -7,7 +7,7 @@
  * Servers whose name starts with "smtp" get a small SMTP dialogue (one worker keeps each connection's state):
  *   EHLO (offers STARTTLS while plain), HELO, STARTTLS (calls tcp.StartTLS over RR_RPC, answers 220), MAIL, RCPT,
  *   DATA … ".", RSET, NOOP, QUIT, and XCTX ("250 " and the raw context, one line).
- * Other servers echo every message; "ctx" answers the raw context as one line.
+ * Other servers echo every message; "ctx" answers the raw context as one line, "bye" answers and closes.
  *
  * EVENT_LOG=path: one JSON line per event, as tcp-worker.php writes them, plus "tls" (the context's, or null).
  */
@@ -132,6 +132,8 @@ while ($payload = $worker->waitPayload()) {
         reply($worker, '', 'CONTINUE');
     } elseif (rtrim($payload->body, "\r\n") === 'ctx') {
         reply($worker, $payload->header . "\n");
+    } elseif (rtrim($payload->body, "\r\n") === 'bye') {
+        reply($worker, "bye\n", 'WRITECLOSE');
     } else {
         reply($worker, $payload->body);
     }

@@ -8,6 +8,7 @@ import io.rrtcp.worker.RequestExecutor;
 import io.rrtcp.worker.WorkerException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.UUID;
@@ -111,7 +112,7 @@ final class ConnectionHandler implements Runnable {
         return "worker answered " + verb;
     }
 
-    private DelimiterScanner messages(java.io.InputStream in) {
+    private DelimiterScanner messages(InputStream in) {
         return new DelimiterScanner(in, server.delimiter(), server.readBufSize(), server.limits().maxMessageSize(),
                 timeouts.enabled() ? timeouts : ReadGuard.NONE);
     }

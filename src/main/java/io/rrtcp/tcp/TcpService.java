@@ -26,12 +26,12 @@ public final class TcpService implements AutoCloseable {
     private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
     private final List<Thread> acceptors = new ArrayList<>();
     private WriteWatchdog writeWatchdog;
-    private final Transports tls;
+    private final Transports transports;
 
-    private TcpService(List<TcpListener> listeners, RequestExecutor workers, Transports tls) {
+    private TcpService(List<TcpListener> listeners, RequestExecutor workers, Transports transports) {
         this.listeners = listeners;
         this.workers = workers;
-        this.tls = tls;
+        this.transports = transports;
     }
 
     /**
@@ -39,7 +39,7 @@ public final class TcpService implements AutoCloseable {
      * address), then starts accepting.
      */
     public static TcpService start(Iterable<TcpServerConfig> servers, RequestExecutor workers) throws IOException {
-        Transports tls = Transports.load(servers); // bad TLS files fail here, before any port is taken
+        Transports transports = Transports.load(servers); // bad TLS files fail here, before any port is taken
         List<TcpListener> bound = new ArrayList<>();
         try {
             for (TcpServerConfig server : servers) {
@@ -49,7 +49,7 @@ public final class TcpService implements AutoCloseable {
             bound.forEach(TcpListener::close);
             throw e;
         }
-        TcpService service = new TcpService(bound, workers, tls);
+        TcpService service = new TcpService(bound, workers, transports);
         service.accept();
         return service;
     }
@@ -59,7 +59,7 @@ public final class TcpService implements AutoCloseable {
             acceptors.add(Thread.ofVirtual().name("accept-" + listener.server().name())
                     .start(() -> listener.acceptLoop((socket, releasePermit) -> {
                         ConnectionHandler handler = new ConnectionHandler(socket, listener.server(),
-                                tls.transport(listener.server().name()), workers, registry);
+                                transports.of(listener.server().name()), workers, registry);
                         Thread t = Thread.ofVirtual().unstarted(() -> {
                             try {
                                 handler.run();
@@ -78,7 +78,7 @@ public final class TcpService implements AutoCloseable {
                     writeWatchdog = new WriteWatchdog(registry, shortest);
                     writeWatchdog.start();
                 });
-        tls.watch();
+        transports.watch();
     }
 
     /** Server name to the address it listens on (the real port when configured as 0). */
@@ -98,7 +98,7 @@ public final class TcpService implements AutoCloseable {
      */
     public void stop(Duration timeout) {
         listeners.forEach(TcpListener::close);
-        tls.stopWatching();
+        transports.stopWatching();
         if (writeWatchdog != null) {
             writeWatchdog.stop();
         }

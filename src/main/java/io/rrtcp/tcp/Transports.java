@@ -56,7 +56,7 @@ final class Transports {
         return new Transports(transports, new CertificateWatcher(contexts));
     }
 
-    Transport transport(String server) {
+    Transport of(String server) {
         return transports.getOrDefault(server, Transport.PLAIN);
     }
 

@@ -109,8 +109,8 @@ class TlsTest {
         try (TestServer rr = start()) {
             ExternalCommand run = ExternalCommand.run(dir, List.of(openssl.toString(), "s_client", "-connect",
                     "127.0.0.1:" + rr.port("secure"), "-CAfile", ca.cert().toString(), "-verify_return_error",
-                    "-verify_hostname", "localhost", "-ign_eof"), "ping over s_client\nctx\n", Duration.ofSeconds(30));
-            // the worker echoes; s_client stays until the test server closes: find the lines, then close
+                    "-verify_hostname", "localhost", "-ign_eof"), "ping over s_client\nctx\nbye\n", Duration.ofSeconds(30));
+            // -ign_eof: s_client stays until the server closes the connection (after "bye"), so it sees every answer
             assertTrue(run.output().contains("Verify return code: 0 (ok)"), run.output());
             assertTrue(run.output().contains("ping over s_client"), run.output());
             assertTrue(run.output().contains("\"tls\":{\"version\":\"TLSv1.3\""), run.output());
