@@ -30,7 +30,7 @@ public final class Bench {
                    bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
-                 RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1 and THREADS=1 (profile)""";
+                 RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1, THREADS=1 and BENCH_TLS=1 (profile)""";
 
     private final Options o;
     private final StringBuilder report = new StringBuilder();
@@ -233,8 +233,10 @@ public final class Bench {
         Path jfr = o.out().resolve("profile.jfr").toAbsolutePath();
         String[] recording = System.getenv("NO_JFR") != null ? new String[0]
                 : new String[]{"-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"};
-        try (BenchServer server = BenchServer.start(w, work, "", "", recording)) {
-            TcpLoad.Result r = TcpLoad.run(server, c, message, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        BenchTls tls = System.getenv("BENCH_TLS") != null ? BenchTls.create() : null;
+        try (BenchServer server = BenchServer.start(w, work, tls == null ? "" : tls.yaml(), "", recording)) {
+            TcpLoad.Result r = TcpLoad.run(server, tls == null ? javax.net.SocketFactory.getDefault() : tls.clients, c,
+                    message, Duration.ofSeconds(2), Duration.ofSeconds(10));
             if (System.getenv("THREADS") != null) {
                 threadTimes(server.pid());
             }
@@ -293,6 +295,8 @@ public final class Bench {
         Arrays.fill(message, (byte) 'p');
         message[MESSAGE - 1] = '\n';
         int[] clients = {1, 64};
+        // the JDK's TLS code is compiled later than the plain path: warm both up longer
+        Duration warmup = o.warmup().multipliedBy(2);
         Map<String, List<TcpLoad.Result>> results = new LinkedHashMap<>();
         for (int run = 0; run < o.runs(); run++) {
             for (boolean secure : new boolean[]{false, true}) {
@@ -300,7 +304,7 @@ public final class Bench {
                     for (int c : clients) {
                         results.computeIfAbsent((secure ? "TLS 1.3" : "plain") + "/" + c, k -> new ArrayList<>())
                                 .add(TcpLoad.run(server, secure ? tls.clients : javax.net.SocketFactory.getDefault(),
-                                        c, message, o.warmup(), o.measure()));
+                                        c, message, warmup, o.measure()));
                     }
                 }
             }
