@@ -67,8 +67,13 @@ final class ConnectionHandler implements Runnable {
             ended = limitExceeded(connection, timeouts.explain(e));
         } catch (TlsHandshakeException e) {
             ended = "tls handshake failed";
-            LOG.warn("closing the connection: the TLS handshake failed", "server", server.name(),
-                    "uuid", connection.uuid(), "remote_addr", connection.remoteAddr(), "error", e.getMessage());
+            Object[] facts = {"server", server.name(), "uuid", connection.uuid(), "remote_addr", connection.remoteAddr(),
+                    "error", e.getMessage()};
+            if (e.clientLeft()) {
+                LOG.info("closing the connection: the client left during the TLS handshake", facts); // health checks do
+            } else {
+                LOG.warn("closing the connection: the TLS handshake failed", facts);
+            }
         } catch (IOException e) {
             ended = connection.closedBy() != null ? "closed by " + connection.closedBy() : "read/write error: " + e.getMessage();
             if (connection.closedBy() == null) {

@@ -7,4 +7,14 @@ final class TlsHandshakeException extends IOException {
     TlsHandshakeException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The client closed the connection during the handshake (a health check, a port scan), rather than failing it. */
+    boolean clientLeft() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
