@@ -183,6 +183,21 @@ class TlsTest {
     }
 
     @Test
+    void behindAProxyTheProxyHeaderComesFirstInPlainTextThenTls() throws Exception {
+        try (TestServer rr = TestServer.in(dir).script("tls-worker.php").workers(1).tcp("proxy_protocol: any")
+                .tcp("trusted_proxies: [\"127.0.0.1/32\"]").server("secure", "\\n", tls(server)).start()) {
+            Socket plain = new Socket("127.0.0.1", rr.port("secure"));
+            TlsClients.send(plain, "PROXY TCP4 203.0.113.7 127.0.0.1 5555 443\r\n");
+            try (SSLSocket s = TlsClients.upgrade(TlsClients.context(ca.cert(), Optional.empty()), plain, "TLSv1.3")) {
+                JsonObject ctx = context(s);
+                assertEquals("203.0.113.7:5555", ctx.getString("remote_addr", ""));
+                assertEquals("127.0.0.1:" + plain.getLocalPort(), ctx.getString("proxy_addr", ""));
+                assertEquals("TLSv1.3", ctx.get("tls").asObject().getString("version", ""));
+            }
+        }
+    }
+
+    @Test
     void idleTimeoutStillClosesAQuietTlsConnection() throws Exception {
         try (LogCapture log = new LogCapture(); TestServer rr = TestServer.in(dir).script("tls-worker.php").workers(1)
                 .tcp("idle_timeout: 300ms").server("secure", "\\n", tls(server)).start();
