@@ -2,6 +2,7 @@ package io.rrtcp.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,11 +15,20 @@ import java.util.Optional;
  * @param rpc      the {@code rpc} section, empty when the file has none
  * @param warnings non-fatal findings (unknown sections or keys), each naming the key, to be logged at start
  * @param logs     the {@code logs} section (defaults when absent)
+ * @param kv       the {@code kv} section: storage name to its driver config, empty when absent
  */
 public record RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp,
-                       Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs) {
+                       Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs,
+                       Map<String, KvStorageConfig> kv) {
     public RrConfig {
         warnings = List.copyOf(warnings);
+        kv = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kv));
+    }
+
+    /** Without a {@code kv} section. */
+    public RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp, Optional<RpcConfig> rpc,
+                    List<String> warnings, LogsConfig logs) {
+        this(file, version, server, tcp, rpc, warnings, logs, Map.of());
     }
 
     /** Without a {@code logs} section. */
