@@ -169,6 +169,11 @@ public final class MemoryStorage implements Storage {
         return locked(now -> size);
     }
 
+    /** Deadlines queued, stale ones included (for tests: the queue stays within a bound). */
+    int deadlinesQueued() {
+        return locked(now -> deadlines.size());
+    }
+
     @Override
     public void close() {
         clear();
