@@ -186,17 +186,23 @@ public final class RedisStorage implements Storage {
         }
     }
 
-    /** The client's message plus the root cause's (e.g. "Connection refused"), which says what actually happened. */
+    /** The client's message plus what actually happened (e.g. "Connection refused"), kept by Jedis as cause or suppressed. */
     private static String reason(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        StringBuilder message = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
-            message += " (" + root.getMessage() + ")";
+        List<Throwable> details = new java.util.ArrayList<>(List.of(e.getSuppressed()));
+        if (root != e) {
+            details.add(root);
         }
-        return message;
+        for (Throwable d : details) {
+            if (d.getMessage() != null && message.indexOf(d.getMessage()) < 0) {
+                message.append(" (").append(d.getMessage()).append(')');
+            }
+        }
+        return message.toString();
     }
 
     private static byte[] bytes(String key) {

@@ -52,6 +52,7 @@ final class TestServer implements AutoCloseable {
         private int workers = 2;
         private String rpcListen;
         private boolean eventLog = true;
+        private final List<String> sections = new ArrayList<>();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -103,6 +104,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** A whole top-level YAML section, written as is, e.g. "kv:\n  local:\n    driver: memory\n". */
+        Builder section(String yaml) {
+            sections.add(yaml);
+            return this;
+        }
+
         Builder script(String name) {
             script = name;
             return this;
@@ -129,6 +136,7 @@ final class TestServer implements AutoCloseable {
             if (rpcListen != null) {
                 yaml.append("rpc:\n  listen: \"").append(rpcListen).append("\"\n");
             }
+            sections.forEach(yaml::append);
             Path file = dir.resolve(".rr.yaml");
             Files.writeString(file, yaml);
             return file;
