@@ -167,7 +167,10 @@ public final class RedisStorage implements Storage {
             T result;
             try {
                 result = work.run(client);
-            } catch (JedisConnectionException stale) {
+            } catch (JedisConnectionException e) {
+                if (isConnectFailure(e)) {
+                    throw e; // Redis is not there: fail now, do not wait a second dial_timeout
+                }
                 // a pooled connection from before a Redis restart fails once; the pool has dropped it: one retry
                 result = work.run(client);
             }
@@ -184,6 +187,10 @@ public final class RedisStorage implements Storage {
         } catch (JedisException e) {
             throw KvException.driver(op(method), "redis at " + config.address() + ": " + reason(e));
         }
+    }
+
+    private static boolean isConnectFailure(JedisConnectionException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Failed to connect");
     }
 
     /** The client's message plus what actually happened (e.g. "Connection refused"), kept by Jedis as cause or suppressed. */
