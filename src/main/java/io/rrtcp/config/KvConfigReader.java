@@ -72,20 +72,9 @@ final class KvConfigReader {
         if (node.isAbsent()) {
             return DEFAULT_MAX_SIZE;
         }
-        long bytes;
-        if (node.value() instanceof String text) {
-            try {
-                bytes = Sizes.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw node.error(e.getMessage());
-            }
-        } else {
-            Long megabytes = node.weakInteger();
-            bytes = megabytes == null ? -1 : megabytes << 20;
-        }
+        long bytes = ConnectionLimitsReader.sizeBytes(node, "64");
         if (bytes < 1) {
-            throw node.error("must be a size: megabytes as an integer (64) or a string with a unit (\"512KB\", "
-                    + "\"64MB\"), got " + node.shown());
+            throw node.error("must be at least 1B, got " + node.shown());
         }
         return bytes;
     }

@@ -71,7 +71,7 @@ final class Args {
             }
             case KV -> {
                 if (value.isObject()) {
-                    return KvMethods.fromJson(value.asObject());
+                    return KvJson.request(value.asObject());
                 }
             }
         }
@@ -83,7 +83,8 @@ final class Args {
                 });
     }
 
-    private static String kind(JsonValue v) {
+    /** Go's name for the JSON value's kind, as its decoder's messages use it. */
+    static String kind(JsonValue v) {
         if (v.isNumber()) {
             return "number";
         }

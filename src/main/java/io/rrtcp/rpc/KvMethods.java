@@ -1,9 +1,7 @@
 package io.rrtcp.rpc;
 
-import com.eclipsesource.json.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rrtcp.kv.KvException;
-import io.rrtcp.kv.KvJson;
 import io.rrtcp.kv.KvService;
 import io.rrtcp.kv.proto.Request;
 import io.rrtcp.kv.proto.Response;
@@ -50,14 +48,6 @@ final class KvMethods {
             return Request.parseFrom(java.nio.ByteBuffer.wrap(payload, offset, payload.length - offset));
         } catch (InvalidProtocolBufferException e) {
             throw new RpcException("proto: cannot parse invalid wire-format data (" + e.getMessage() + ")");
-        }
-    }
-
-    static Request fromJson(JsonObject json) throws RpcException {
-        try {
-            return KvJson.request(json);
-        } catch (KvException e) {
-            throw new RpcException(e.getMessage());
         }
     }
 

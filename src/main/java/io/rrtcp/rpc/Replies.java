@@ -45,7 +45,7 @@ final class Replies {
             case byte[] bytes -> Json.value(Base64.getEncoder().encodeToString(bytes));
             case JsonValue v -> v;
             case NoJobs ignored -> Json.NULL;
-            case io.rrtcp.kv.proto.Response kv -> io.rrtcp.kv.KvJson.response(kv);
+            case io.rrtcp.kv.proto.Response kv -> KvJson.response(kv);
             case WorkerList list -> new JsonObject().add("workers", list.workers() == null ? Json.NULL : workers(list.workers()));
             case List<?> items -> {
                 JsonArray a = new JsonArray();

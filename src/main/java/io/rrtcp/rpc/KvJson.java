@@ -1,4 +1,4 @@
-package io.rrtcp.kv;
+package io.rrtcp.rpc;
 
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
@@ -15,23 +15,23 @@ import java.util.Base64;
  * structs, so field names as in the .proto, {@code value} as base64, empty fields left out of replies.
  * {@code {"storage":"local","items":[{"key":"a","value":"aGk=","timeout":""}]}} → {@code {"items":[{"key":"a"}]}}.
  */
-public final class KvJson {
+final class KvJson {
     private KvJson() {
     }
 
     /** The request in {@code json}; a field of the wrong type is an error naming it. */
-    public static Request request(JsonObject json) throws KvException {
+    static Request request(JsonObject json) throws RpcException {
         Request.Builder r = Request.newBuilder().setStorage(string(json, "storage"));
         JsonValue items = json.get("items");
         if (items == null || items.isNull()) {
             return r.build();
         }
         if (!items.isArray()) {
-            throw new KvException("json: cannot unmarshal " + kind(items) + " into Go struct field Request.items");
+            throw new RpcException("json: cannot unmarshal " + Args.kind(items) + " into Go struct field Request.items");
         }
         for (JsonValue v : items.asArray()) {
             if (!v.isObject()) {
-                throw new KvException("json: cannot unmarshal " + kind(v) + " into Go value of type Item");
+                throw new RpcException("json: cannot unmarshal " + Args.kind(v) + " into Go value of type Item");
             }
             JsonObject item = v.asObject();
             String value = string(item, "value");
@@ -39,13 +39,13 @@ public final class KvJson {
                 r.addItems(Item.newBuilder().setKey(string(item, "key")).setTimeout(string(item, "timeout"))
                         .setValue(ByteString.copyFrom(Base64.getDecoder().decode(value))));
             } catch (IllegalArgumentException e) {
-                throw new KvException("json: value of key \"" + string(item, "key") + "\" is not base64: " + e.getMessage());
+                throw new RpcException("json: value of key \"" + string(item, "key") + "\" is not base64: " + e.getMessage());
             }
         }
         return r.build();
     }
 
-    public static JsonObject response(Response response) {
+    static JsonObject response(Response response) {
         JsonObject out = new JsonObject();
         if (response.getItemsCount() == 0) {
             return out;
@@ -67,27 +67,15 @@ public final class KvJson {
         return out.add("items", items);
     }
 
-    private static String string(JsonObject o, String field) throws KvException {
+    private static String string(JsonObject o, String field) throws RpcException {
         JsonValue v = o.get(field);
         if (v == null || v.isNull()) {
             return "";
         }
         if (!v.isString()) {
-            throw new KvException("json: cannot unmarshal " + kind(v) + " into Go struct field ." + field + " of type string");
+            throw new RpcException("json: cannot unmarshal " + Args.kind(v) + " into Go struct field ." + field
+                    + " of type string");
         }
         return v.asString();
-    }
-
-    private static String kind(JsonValue v) {
-        if (v.isNumber()) {
-            return "number";
-        }
-        if (v.isString()) {
-            return "string";
-        }
-        if (v.isBoolean()) {
-            return "bool";
-        }
-        return v.isArray() ? "array" : "object";
     }
 }
