@@ -23,7 +23,10 @@ final class Args {
             case JSON -> json(type, new String(payload, offset, payload.length - offset, StandardCharsets.UTF_8));
             case PROTO -> KvMethods.decode(type, payload, offset);
             case GOB -> {
-                if (type == Type.OBJECT || type == Type.KV) {
+                if (type == Type.KV) {
+                    throw new RpcException("gob codec: the kv methods take protobuf (as spiral/roadrunner-kv sends) or JSON");
+                }
+                if (type == Type.OBJECT) {
                     throw new RpcException("gob codec: this method takes a JSON object; use the JSON codec");
                 }
                 yield Gob.decode(payload, offset, type == Type.BOOL ? Gob.BOOL : Gob.STRING);

@@ -269,6 +269,6 @@ abstract class KvMethodsContract {
     void gobCodecIsRefusedWithAClearError() throws IOException {
         Reply gob = callWith(Frame.CODEC_GOB, "kv.Has", new byte[]{3, 2, 0, 1});
         assertTrue(gob.error());
-        assertEquals("gob codec: this method takes a JSON object; use the JSON codec", gob.text());
+        assertEquals("gob codec: the kv methods take protobuf (as spiral/roadrunner-kv sends) or JSON", gob.text());
     }
 }
