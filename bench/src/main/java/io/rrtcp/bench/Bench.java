@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * one run compare.
  *
  * <pre>
- * bench [all|throughput|tls|large|idle|startup] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
+ * bench [all|throughput|tls|large|idle|startup|kv] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
  * </pre>
  */
 public final class Bench {
@@ -26,8 +26,8 @@ public final class Bench {
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
     private static final String USAGE = """
-            usage: bin/rr-tcp-bench [all|throughput|tls|large|idle|startup] [--quick] [--runs N] [--out DIR]
-                   bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
+            usage: bin/rr-tcp-bench [all|throughput|tls|large|idle|startup|kv] [--quick] [--runs N] [--out DIR]
+                   bin/rr-tcp-bench idle [--after-message BYTES] [--plain-only] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
                  RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1, THREADS=1 and BENCH_TLS=1 (profile)""";
@@ -68,7 +68,7 @@ public final class Bench {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
                     case "--plain-only" -> plainOnly = true;
-                    case "all", "throughput", "tls", "large", "idle", "startup", "profile" -> mode = args[i];
+                    case "all", "throughput", "tls", "large", "idle", "startup", "profile", "kv" -> mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
                             System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
@@ -94,17 +94,19 @@ public final class Bench {
         line("");
         switch (o.mode()) {
             case "throughput" -> throughput();
-            case "tls" -> tls();
+            case "tls" -> TlsEcho.report(o, MESSAGE, this::line);
             case "large" -> large();
             case "idle" -> idle();
             case "startup" -> startup();
             case "profile" -> profile();
+            case "kv" -> kv();
             default -> {
                 throughput();
-                tls();
+                TlsEcho.report(o, MESSAGE, this::line);
                 large();
                 idle();
                 startup();
+                kv();
             }
         }
         Files.writeString(o.out().resolve("benchmarks.md"), report);
@@ -288,44 +290,6 @@ public final class Bench {
         line("");
     }
 
-    /** Echo over TLS next to the same echo in plain TCP, servers started in turn within each run. */
-    private void tls() throws Exception {
-        BenchTls tls = BenchTls.create();
-        byte[] message = new byte[MESSAGE];
-        Arrays.fill(message, (byte) 'p');
-        message[MESSAGE - 1] = '\n';
-        int[] clients = {1, 64};
-        // the JDK's TLS code is compiled later than the plain path: warm both up longer
-        Duration warmup = o.warmup().multipliedBy(2);
-        Map<String, List<TcpLoad.Result>> results = new LinkedHashMap<>();
-        for (int run = 0; run < o.runs(); run++) {
-            for (boolean secure : new boolean[]{false, true}) {
-                try (BenchServer server = BenchServer.start(2, 0, secure ? tls.yaml() : "", "")) {
-                    for (int c : clients) {
-                        results.computeIfAbsent((secure ? "TLS 1.3" : "plain") + "/" + c, k -> new ArrayList<>())
-                                .add(TcpLoad.run(server, secure ? tls.clients : javax.net.SocketFactory.getDefault(),
-                                        c, message, warmup, o.measure()));
-                    }
-                }
-            }
-        }
-        line("### TLS vs plain echo (64-byte messages, W=2, RSA 2048 certificate; medians of " + o.runs()
-                + " runs, min–max; handshakes before the window)");
-        line("");
-        line("| transport | C | full msg/s | vs plain | p50 µs | server CPU µs/msg | clients CPU µs/msg |");
-        line("|---|---:|---:|---:|---:|---:|---:|");
-        for (var e : results.entrySet()) {
-            String[] key = e.getKey().split("/");
-            List<TcpLoad.Result> rs = e.getValue();
-            double plain = median(results.get("plain/" + key[1]), TcpLoad.Result::messagesPerSecond);
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %.1f |", key[0], key[1],
-                    range(rs, TcpLoad.Result::messagesPerSecond, 0), median(rs, TcpLoad.Result::messagesPerSecond) / plain,
-                    micros(rs, TcpLoad.Result::p50), range(rs, TcpLoad.Result::serverCpuMicrosPerMessage, 1),
-                    median(rs, TcpLoad.Result::clientCpuMicrosPerMessage)));
-        }
-        line("");
-    }
-
     private void idle() throws Exception {
         List<Integer> counts = o.counts().isEmpty() ? List.of(1_000, 10_000) : o.counts();
         BenchTls tls = o.plainOnly() ? null : BenchTls.create();
@@ -361,6 +325,59 @@ public final class Bench {
         line("");
     }
 
+    // ---- kv ----------------------------------------------------------------------------------------------------
+
+    private void kv() throws Exception {
+        Path dir = Files.createTempDirectory("rr-tcp-bench-kv");
+        int redisPort = BenchServer.freePort();
+        Process redis = KvBench.startRedis(dir, redisPort);
+        String rpc = "tcp://127.0.0.1:" + BenchServer.freePort();
+        String yaml = "rpc:\n  listen: " + rpc + "\nkv:\n  mem:\n    driver: memory\n"
+                + (redis == null ? "" : "  red:\n    driver: redis\n    config:\n      addrs: [\"127.0.0.1:" + redisPort + "\"]\n");
+        List<String> storages = redis == null ? List.of("-", "mem") : List.of("-", "mem", "red");
+        Map<String, List<KvBench.Result>> results = new LinkedHashMap<>();
+        try (BenchServer server = BenchServer.startWithSections(yaml)) {
+            for (int run = 0; run < o.runs(); run++) {
+                for (String storage : storages) {
+                    for (int c : new int[]{1, 4}) {
+                        results.computeIfAbsent(storage + "/" + c, k -> new ArrayList<>())
+                                .add(KvBench.run(server, rpc, storage, c, o.measure()));
+                    }
+                }
+                System.err.printf("kv run %d/%d done%n", run + 1, o.runs());
+            }
+        } finally {
+            if (redis != null) {
+                redis.destroy();
+                redis.waitFor();
+            }
+        }
+        line("### KV from PHP over RPC (kv.Set + kv.MGet of one 64-byte value = one pair = two round trips, protobuf; "
+                + "medians of " + o.runs() + " runs, min–max)");
+        line("");
+        line("| storage | PHP clients | pairs/s | RPC calls/s | p50 µs/pair | p99 µs/pair | server CPU µs/pair | pairs/s ÷ baseline |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (var e : results.entrySet()) {
+            String[] key = e.getKey().split("/");
+            List<KvBench.Result> rs = e.getValue();
+            double base = median(results.get("-/" + key[1]), KvBench.Result::pairsPerSecond);
+            double rate = median(rs, KvBench.Result::pairsPerSecond);
+            String name = switch (key[0]) {
+                case "-" -> "baseline: 2 × rpc.Version (JSON)";
+                case "mem" -> "memory";
+                default -> "redis (local redis-server)";
+            };
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %,.0f | %.0f | %.0f | %.1f | %.2f |", name, key[1],
+                    range(rs, KvBench.Result::pairsPerSecond, 0), rate * 2, median(rs, KvBench.Result::p50Micros),
+                    median(rs, KvBench.Result::p99Micros), median(rs, KvBench.Result::serverCpuMicrosPerPair), rate / base));
+        }
+        if (redis == null) {
+            line("");
+            line("(no redis-server installed: the redis rows are missing; apt-get install redis-server)");
+        }
+        line("");
+    }
+
     // ---- statistics --------------------------------------------------------------------------------------------
 
     static <T> double median(List<T> values, ToDoubleFunction<T> f) {
@@ -368,7 +385,7 @@ public final class Bench {
         return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
+    static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
         double[] v = values.stream().mapToDouble(f).sorted().toArray();
         String fmt = "%,." + decimals + "f";
         String med = String.format(Locale.ROOT, fmt, median(values, f));
@@ -376,7 +393,7 @@ public final class Bench {
                 + String.format(Locale.ROOT, fmt, v[v.length - 1]) + ")";
     }
 
-    private static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
+    static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
         return String.format(Locale.ROOT, "%,.0f", median(values, nanos) / 1000.0);
     }
 }
