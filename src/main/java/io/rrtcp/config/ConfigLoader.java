@@ -91,7 +91,7 @@ public final class ConfigLoader {
         }
         String version = version(root.get("version"));
         root.entries().forEach((name, section) -> {
-            if (!SECTIONS.contains(name)) {
+            if (!SECTIONS.contains(name) && !OpsConfigReader.SECTIONS.contains(name)) {
                 section.warn("section is not used by rr-tcp (ignored)");
             }
         });
@@ -99,7 +99,7 @@ public final class ConfigLoader {
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
         LogsConfig logs = Conventions.logs(root.get("logs"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings, logs);
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, OpsConfigReader.read(root));
     }
 
     private static String version(Node node) {

@@ -14,11 +14,18 @@ import java.util.Optional;
  * @param rpc      the {@code rpc} section, empty when the file has none
  * @param warnings non-fatal findings (unknown sections or keys), each naming the key, to be logged at start
  * @param logs     the {@code logs} section (defaults when absent)
+ * @param ops      the {@code status} and {@code metrics} sections
  */
 public record RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp,
-                       Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs) {
+                       Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs, OpsConfig ops) {
     public RrConfig {
         warnings = List.copyOf(warnings);
+    }
+
+    /** Without {@code status} and {@code metrics} sections. */
+    public RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp, Optional<RpcConfig> rpc,
+                    List<String> warnings, LogsConfig logs) {
+        this(file, version, server, tcp, rpc, warnings, logs, OpsConfig.NONE);
     }
 
     /** Without a {@code logs} section. */

@@ -10,6 +10,7 @@ import io.rrtcp.worker.InitCommand;
 import io.rrtcp.worker.SupervisorOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
+import io.rrtcp.ops.Ops;
 import io.rrtcp.rpc.RpcAddress;
 import io.rrtcp.rpc.RpcDispatcher;
 import io.rrtcp.rpc.RpcServer;
@@ -48,14 +49,18 @@ public final class RrTcpServer implements AutoCloseable {
     private final TcpService tcp;
     private final Optional<SocketRelayServer> relay;
     private final Optional<RpcServer> rpc;
+    private final Ops ops;
+    private final TcpCheck check;
 
     private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<SocketRelayServer> relay,
-                        Optional<RpcServer> rpc) {
+                        Optional<RpcServer> rpc, Ops ops, TcpCheck check) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
         this.relay = relay;
         this.rpc = rpc;
+        this.ops = ops;
+        this.check = check;
     }
 
     /**
@@ -69,27 +74,36 @@ public final class RrTcpServer implements AutoCloseable {
         if (server.onInit().isPresent()) {
             runOnInit(server.onInit().get(), workdir);
         }
-        // RPC binds first, so that workers get its real address in RR_RPC (also when the port is 0)
-        Optional<RpcServer> rpc = config.rpc().isPresent()
-                ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
+        // status and metrics first: probes get truthful answers (not ready yet) while the workers start
+        TcpCheck check = new TcpCheck();
+        Ops ops = Ops.start(config.ops(), check, List.of(check), check::stopping);
+        Optional<RpcServer> rpc = Optional.empty();
         Optional<SocketRelayServer> relay = Optional.empty();
         WorkerPool pool = null;
         try {
+            // RPC binds before the workers start, so that they get its real address in RR_RPC (also for port 0)
+            rpc = config.rpc().isPresent() ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
             relay = relay(server, workdir);
             WorkerSpec spec = workerSpec(config, workdir, relay, rpc.map(r -> r.address().dsn()));
-            pool = new WorkerPool(poolOptions(config.tcp().pool()), () -> WorkerProcess.start(spec));
+            pool = new WorkerPool(poolOptions(config.tcp().pool()), () -> WorkerProcess.start(spec), ops.poolMeter());
+            check.attach(pool);
             pool.start();
-            TcpService tcp = TcpService.start(config.tcp().servers().values(), pool);
-            WorkerPool started = pool;
-            rpc.ifPresent(r -> r.serve(RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
-                    Map.of("tcp", new PoolWorkers(started)), RPC_WRITE_TIMEOUT, VersionProvider.version())));
-            return new RrTcpServer(config, pool, tcp, relay, rpc);
+            TcpService tcp = TcpService.start(config.tcp().servers().values(), pool, ops.tcpMeters());
+            check.attach(tcp);
+            if (rpc.isPresent()) {
+                RpcDispatcher dispatcher = RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
+                        Map.of("tcp", new PoolWorkers(pool)), RPC_WRITE_TIMEOUT, VersionProvider.version());
+                ops.registerRpc(dispatcher);
+                rpc.get().serve(dispatcher);
+            }
+            return new RrTcpServer(config, pool, tcp, relay, rpc, ops, check);
         } catch (WorkerException | IOException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
             }
             relay.ifPresent(SocketRelayServer::close);
             rpc.ifPresent(RpcServer::close);
+            ops.close();
             throw e;
         }
     }
@@ -168,13 +182,20 @@ public final class RrTcpServer implements AutoCloseable {
         return config;
     }
 
+    /** The bound addresses of "status" and "metrics" (real ports), for the sections configured. */
+    public Map<String, InetSocketAddress> opsAddresses() {
+        return ops.addresses();
+    }
+
     /** Orderly stop: no new connections, every open one closed with its CLOSE event delivered, then the workers. */
     @Override
     public void close() {
+        check.markStopping(); // /ready says no before any client is turned away
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
         rpc.ifPresent(RpcServer::close);
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();
         relay.ifPresent(SocketRelayServer::close);
+        ops.close();
     }
 }
