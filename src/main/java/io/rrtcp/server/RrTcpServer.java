@@ -71,16 +71,17 @@ public final class RrTcpServer implements AutoCloseable {
      */
     public static RrTcpServer start(RrConfig config, Path workdir) throws WorkerException, IOException {
         ServerConfig server = config.server();
-        if (server.onInit().isPresent()) {
-            runOnInit(server.onInit().get(), workdir);
-        }
-        // status and metrics first: probes get truthful answers (not ready yet) while the workers start
+        // status and metrics first: probes get truthful answers (not ready yet) while on_init and the workers run
         TcpCheck check = new TcpCheck();
         Ops ops = Ops.start(config.ops(), check, List.of(check), check::stopping);
+        config.tcp().servers().keySet().forEach(ops.tcpMeters()::server); // every server's series from the first scrape
         Optional<RpcServer> rpc = Optional.empty();
         Optional<SocketRelayServer> relay = Optional.empty();
         WorkerPool pool = null;
         try {
+            if (server.onInit().isPresent()) {
+                runOnInit(server.onInit().get(), workdir);
+            }
             // RPC binds before the workers start, so that they get its real address in RR_RPC (also for port 0)
             rpc = config.rpc().isPresent() ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
             relay = relay(server, workdir);

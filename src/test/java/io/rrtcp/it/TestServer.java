@@ -51,6 +51,7 @@ final class TestServer implements AutoCloseable {
         private String script = "tcp-worker.php";
         private int workers = 2;
         private String rpcListen;
+        private final List<String> sections = new ArrayList<>();
         private boolean eventLog = true;
 
         private Builder(Path dir) {
@@ -97,6 +98,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** A whole top-level section, e.g. "metrics:\n  address: 127.0.0.1:0". */
+        Builder section(String yaml) {
+            sections.add(yaml.endsWith("\n") ? yaml : yaml + "\n");
+            return this;
+        }
+
         /** An extra line under server, e.g. "relay: tcp://127.0.0.1:0". */
         Builder serverLine(String line) {
             serverLines.add(line);
@@ -129,6 +136,7 @@ final class TestServer implements AutoCloseable {
             if (rpcListen != null) {
                 yaml.append("rpc:\n  listen: \"").append(rpcListen).append("\"\n");
             }
+            sections.forEach(yaml::append);
             Path file = dir.resolve(".rr.yaml");
             Files.writeString(file, yaml);
             return file;
