@@ -2,6 +2,7 @@ package io.rrtcp.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One application collector, as {@code metrics.collect.<name>} or the RPC call {@code metrics.Declare} describes it
@@ -17,6 +18,11 @@ import java.util.Map;
  */
 public record CollectorConfig(Type type, String namespace, String subsystem, String help, List<String> labels,
                               List<Double> buckets, Map<Double, Double> objectives) {
+    /** Prometheus' classic metric name rule (upstream's Go client and schema enforce it). */
+    public static final Pattern METRIC_NAME = Pattern.compile("^[a-zA-Z_:][a-zA-Z0-9_:]*$");
+    /** Prometheus' classic label name rule. */
+    public static final Pattern LABEL_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_]*$");
+
     /** The four collector types, by the names upstream accepts. */
     public enum Type {
         COUNTER, GAUGE, HISTOGRAM, SUMMARY;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Reads the {@code status} and {@code metrics} sections (upstream's status and metrics plugins). */
 final class OpsConfigReader {
@@ -16,9 +15,6 @@ final class OpsConfigReader {
     private static final Set<String> METRICS_KEYS = Set.of("address", "collect");
     private static final Set<String> COLLECTOR_KEYS =
             Set.of("type", "namespace", "subsystem", "help", "labels", "buckets", "objectives");
-    /** Prometheus' metric and label name rules (upstream's schema says the same). */
-    private static final Pattern METRIC_NAME = Pattern.compile("^[a-zA-Z_:][a-zA-Z0-9_:]*$");
-    private static final Pattern LABEL_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_]*$");
 
     private OpsConfigReader() {
     }
@@ -91,7 +87,7 @@ final class OpsConfigReader {
     }
 
     private static CollectorConfig collector(String name, Node node) {
-        if (!METRIC_NAME.matcher(name).matches()) {
+        if (!CollectorConfig.METRIC_NAME.matcher(name).matches()) {
             throw node.error("is not a valid metric name (letters, digits, _ and :, not starting with a digit)");
         }
         if (!node.isMap()) {
@@ -121,7 +117,7 @@ final class OpsConfigReader {
         List<String> labels = new ArrayList<>();
         for (Node item : node.items()) {
             String label = item.scalarText();
-            if (!LABEL_NAME.matcher(label).matches()) {
+            if (!CollectorConfig.LABEL_NAME.matcher(label).matches()) {
                 throw item.error("is not a valid label name (letters, digits and _, not starting with a digit), got "
                         + item.shown());
             }

@@ -174,6 +174,16 @@ public final class AppMetrics {
     /** The client's metric for a declaration, named {@code namespace_subsystem_name} as upstream (empty parts left out). */
     private static StatefulMetric<?, ?> build(String name, CollectorConfig spec) {
         String fullName = fullName(spec.namespace(), spec.subsystem(), name);
+        // the Java client would accept any UTF-8 name; Prometheus' classic rules keep upstream's behaviour
+        if (!CollectorConfig.METRIC_NAME.matcher(fullName).matches()) {
+            throw new IllegalArgumentException("\"" + fullName + "\" is not a valid metric name");
+        }
+        for (String label : spec.labels()) {
+            if (!CollectorConfig.LABEL_NAME.matcher(label).matches()) {
+                throw new IllegalArgumentException("\"" + label + "\" is not a valid label name for metric \""
+                        + fullName + "\"");
+            }
+        }
         String[] labels = spec.labels().toArray(String[]::new);
         String help = spec.help();
         return switch (spec.type()) {
