@@ -83,8 +83,10 @@ final class StatusHandler implements HttpHandler {
         }
         boolean isStopping = stopping.getAsBoolean();
         PluginState state = check(plugin, ready ? PluginCheck::readiness : PluginCheck::health);
-        if (ready && isStopping) {
-            state = PluginState.unavailable("rr-tcp is stopping: no new clients", state.details());
+        if (isStopping) {
+            // listeners close and workers stop on purpose now; liveness must not make an orchestrator kill the drain
+            state = ready ? PluginState.unavailable("rr-tcp is stopping: no new clients", state.details())
+                    : PluginState.ok(state.details());
         }
         JsonObject report = new JsonObject().add("plugin_name", name)
                 .add("status_code", state.ok() ? 200 : config.unavailableStatusCode())
