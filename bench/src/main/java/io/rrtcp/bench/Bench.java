@@ -29,7 +29,7 @@ public final class Bench {
             usage: bin/rr-tcp-bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR]
                    bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
-            env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
+            env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N, BENCH_OPS=1,
                  RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1 and THREADS=1 (profile)""";
 
     private final Options o;
