@@ -4,6 +4,7 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import io.rrtcp.config.CollectorConfig;
+import io.rrtcp.rpc.JsonKind;
 import io.rrtcp.rpc.RpcDispatcher;
 import io.rrtcp.rpc.RpcException;
 
@@ -90,7 +91,7 @@ final class MetricsRpc {
             return "";
         }
         if (!v.isString()) {
-            throw new RpcException("json: cannot unmarshal " + kind(v) + " into Go struct field ." + key + " of type string");
+            throw unmarshal(v, key, "string");
         }
         return v.asString();
     }
@@ -100,7 +101,7 @@ final class MetricsRpc {
             return 0;
         }
         if (!v.isNumber()) {
-            throw new RpcException("json: cannot unmarshal " + kind(v) + " into Go struct field ." + key + " of type float64");
+            throw unmarshal(v, key, "float64");
         }
         return v.asDouble();
     }
@@ -110,14 +111,13 @@ final class MetricsRpc {
             return List.of();
         }
         if (!v.isArray()) {
-            throw new RpcException("json: cannot unmarshal " + kind(v) + " into Go struct field ." + key + " of type []string");
+            throw unmarshal(v, key, "[]string");
         }
         JsonArray a = v.asArray();
         List<String> out = new ArrayList<>(a.size());
         for (JsonValue item : a) {
             if (!item.isString()) {
-                throw new RpcException("json: cannot unmarshal " + kind(item) + " into Go struct field ." + key
-                        + " of type string");
+                throw unmarshal(item, key, "string");
             }
             out.add(item.asString());
         }
@@ -141,16 +141,9 @@ final class MetricsRpc {
         return out;
     }
 
-    private static String kind(JsonValue v) {
-        if (v.isNumber()) {
-            return "number";
-        }
-        if (v.isString()) {
-            return "string";
-        }
-        if (v.isBoolean()) {
-            return "bool";
-        }
-        return v.isArray() ? "array" : "object";
+    /** Go's encoding/json error for a value of the wrong kind in a struct field. */
+    private static RpcException unmarshal(JsonValue v, String field, String goType) {
+        return new RpcException("json: cannot unmarshal " + JsonKind.of(v) + " into Go struct field ." + field
+                + " of type " + goType);
     }
 }

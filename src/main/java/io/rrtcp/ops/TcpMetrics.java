@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -143,10 +142,5 @@ public final class TcpMetrics implements TcpMeters, PoolMeter {
         m.put(WorkerState.INVALID, "invalid");
         m.put(WorkerState.DESTROYED, "reset");
         return m;
-    }
-
-    /** The reasons a restart can have, as the label shows them. */
-    static Set<String> restartReasonLabels() {
-        return new LinkedHashSet<>(RESTART_REASONS.values());
     }
 }

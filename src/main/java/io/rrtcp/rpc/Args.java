@@ -68,20 +68,7 @@ final class Args {
                 }
             }
         }
-        throw new RpcException("json: cannot unmarshal " + kind(value) + " into Go value of type "
+        throw new RpcException("json: cannot unmarshal " + JsonKind.of(value) + " into Go value of type "
                 + (type == Type.OBJECT ? "object" : type.name().toLowerCase()));
-    }
-
-    private static String kind(JsonValue v) {
-        if (v.isNumber()) {
-            return "number";
-        }
-        if (v.isString()) {
-            return "string";
-        }
-        if (v.isBoolean()) {
-            return "bool";
-        }
-        return v.isArray() ? "array" : "object";
     }
 }
