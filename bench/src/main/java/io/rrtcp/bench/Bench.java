@@ -29,6 +29,7 @@ public final class Bench {
             usage: bin/rr-tcp-bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR]
                    bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
+                   bin/rr-tcp-bench hooks       (CPU the metrics add per message, measured alone)
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N, BENCH_OPS=1,
                  RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1 and THREADS=1 (profile)""";
 
@@ -65,7 +66,7 @@ public final class Bench {
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
-                    case "all", "throughput", "large", "idle", "startup", "profile" -> mode = args[i];
+                    case "all", "throughput", "large", "idle", "startup", "profile", "hooks" -> mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
                             System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
@@ -95,6 +96,7 @@ public final class Bench {
             case "idle" -> idle();
             case "startup" -> startup();
             case "profile" -> profile();
+            case "hooks" -> line(HookCost.report());
             default -> {
                 throughput();
                 large();
