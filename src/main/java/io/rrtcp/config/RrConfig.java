@@ -14,18 +14,26 @@ import java.util.Optional;
  * @param rpc      the {@code rpc} section, empty when the file has none
  * @param warnings non-fatal findings (unknown sections or keys), each naming the key, to be logged at start
  * @param logs     the {@code logs} section (defaults when absent)
+ * @param reload   the {@code reload} section's tcp service, empty when the file does not ask for reloads
  * @param ops      the {@code status} and {@code metrics} sections
  */
 public record RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp,
-                       Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs, OpsConfig ops) {
+                       Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs,
+                       Optional<ReloadConfig> reload, OpsConfig ops) {
     public RrConfig {
         warnings = List.copyOf(warnings);
     }
 
     /** Without {@code status} and {@code metrics} sections. */
     public RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp, Optional<RpcConfig> rpc,
+                    List<String> warnings, LogsConfig logs, Optional<ReloadConfig> reload) {
+        this(file, version, server, tcp, rpc, warnings, logs, reload, OpsConfig.NONE);
+    }
+
+    /** Without a {@code reload} section. */
+    public RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp, Optional<RpcConfig> rpc,
                     List<String> warnings, LogsConfig logs) {
-        this(file, version, server, tcp, rpc, warnings, logs, OpsConfig.NONE);
+        this(file, version, server, tcp, rpc, warnings, logs, Optional.empty());
     }
 
     /** Without a {@code logs} section. */

@@ -11,6 +11,7 @@ import io.rrtcp.worker.SupervisorOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
 import io.rrtcp.ops.Ops;
+import io.rrtcp.reload.Reloader;
 import io.rrtcp.rpc.RpcAddress;
 import io.rrtcp.rpc.RpcDispatcher;
 import io.rrtcp.rpc.RpcServer;
@@ -18,6 +19,7 @@ import io.rrtcp.tcp.ConnectionRegistry;
 import io.rrtcp.tcp.TcpService;
 import io.rrtcp.worker.PoolOptions;
 import io.rrtcp.worker.WorkerException;
+import io.rrtcp.worker.WorkerFactory;
 import io.rrtcp.worker.WorkerPool;
 import io.rrtcp.worker.WorkerProcess;
 import io.rrtcp.worker.WorkerSpec;
@@ -49,16 +51,18 @@ public final class RrTcpServer implements AutoCloseable {
     private final TcpService tcp;
     private final Optional<SocketRelayServer> relay;
     private final Optional<RpcServer> rpc;
+    private final Optional<Reloader> reload;
     private final Ops ops;
     private final TcpCheck check;
 
     private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<SocketRelayServer> relay,
-                        Optional<RpcServer> rpc, Ops ops, TcpCheck check) {
+                        Optional<RpcServer> rpc, Optional<Reloader> reload, Ops ops, TcpCheck check) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
         this.relay = relay;
         this.rpc = rpc;
+        this.reload = reload;
         this.ops = ops;
         this.check = check;
     }
@@ -78,6 +82,7 @@ public final class RrTcpServer implements AutoCloseable {
         Optional<RpcServer> rpc = Optional.empty();
         Optional<SocketRelayServer> relay = Optional.empty();
         WorkerPool pool = null;
+        Optional<Reloader> reload = Optional.empty();
         try {
             if (server.onInit().isPresent()) {
                 runOnInit(server.onInit().get(), workdir);
@@ -86,9 +91,13 @@ public final class RrTcpServer implements AutoCloseable {
             rpc = config.rpc().isPresent() ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
             relay = relay(server, workdir);
             WorkerSpec spec = workerSpec(config, workdir, relay, rpc.map(r -> r.address().dsn()));
-            pool = new WorkerPool(poolOptions(config.tcp().pool()), () -> WorkerProcess.start(spec), ops.poolMeter());
+            WorkerFactory factory = () -> WorkerProcess.start(spec);
+            pool = new WorkerPool(poolOptions(config.tcp().pool()), factory, ops.poolMeter());
             check.attach(pool);
             pool.start();
+            if (config.reload().isPresent()) {
+                reload = Optional.of(Reloader.start(config.reload().get(), workdir, new PoolReloadTarget(pool, factory)));
+            }
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool, ops.tcpMeters());
             check.attach(tcp);
             if (rpc.isPresent()) {
@@ -97,8 +106,9 @@ public final class RrTcpServer implements AutoCloseable {
                 ops.registerRpc(dispatcher);
                 rpc.get().serve(dispatcher);
             }
-            return new RrTcpServer(config, pool, tcp, relay, rpc, ops, check);
+            return new RrTcpServer(config, pool, tcp, relay, rpc, reload, ops, check);
         } catch (WorkerException | IOException | RuntimeException e) {
+            reload.ifPresent(Reloader::close);
             if (pool != null) {
                 pool.close();
             }
@@ -188,11 +198,28 @@ public final class RrTcpServer implements AutoCloseable {
         return ops.addresses();
     }
 
-    /** Orderly stop: no new connections, every open one closed with its CLOSE event delivered, then the workers. */
+    /**
+     * True from the first moment of a drain or stop (listeners closed): what a readiness endpoint reports as
+     * unavailable.
+     */
+    public boolean draining() {
+        return tcp.draining();
+    }
+
+    /**
+     * Orderly stop: no new connections; with {@code tcp.shutdown_grace}, the open ones first get that long to end by
+     * themselves; then every one still open is closed with its CLOSE event delivered ({@code destroy_timeout}), then
+     * the workers stop ({@code destroy_timeout} again).
+     */
     @Override
     public void close() {
-        check.markStopping(); // /ready says no before any client is turned away
+        check.markStopping(); // /ready says no before the drain turns any client away
+        Duration grace = config.tcp().shutdownGrace();
+        if (!grace.isZero()) {
+            tcp.drain(grace); // RPC stays up meanwhile: workers serving the drained connections may still call it
+        }
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
+        reload.ifPresent(Reloader::close);
         rpc.ifPresent(RpcServer::close);
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();

@@ -39,8 +39,10 @@ final class TcpCheck implements PluginCheck, PoolView {
         stopping = true;
     }
 
+    /** Stopping, or draining (tcp.shutdown_grace: listeners closed, open connections still served). */
     boolean stopping() {
-        return stopping;
+        TcpService t = tcp;
+        return stopping || t != null && t.draining();
     }
 
     @Override

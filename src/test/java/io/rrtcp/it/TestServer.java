@@ -48,6 +48,7 @@ final class TestServer implements AutoCloseable {
         private final List<String> poolLines = new ArrayList<>();
         private final List<String> tcpLines = new ArrayList<>();
         private final List<String> serverLines = new ArrayList<>();
+        private final List<String> sections = new ArrayList<>();
         private String script = "tcp-worker.php";
         private int workers = 2;
         private String rpcListen;
@@ -107,6 +108,12 @@ final class TestServer implements AutoCloseable {
         /** An extra line under server, e.g. "relay: tcp://127.0.0.1:0". */
         Builder serverLine(String line) {
             serverLines.add(line);
+            return this;
+        }
+
+        /** A whole top-level section in YAML, appended to the file as written, e.g. "reload:\n  interval: 1s\n". */
+        Builder section(String yaml) {
+            sections.add(yaml);
             return this;
         }
 
