@@ -114,4 +114,20 @@ class StatusEndpointTest extends ServerTest {
         assertEquals(0, get("/ready").code(), "the endpoint stops last, with the server");
         server = null;
     }
+
+    @Test
+    void duringADrainReadyIsUnavailableWhileOpenConnectionsAreStillServed() throws Exception {
+        server = withStatus().tcp("shutdown_grace: 20s").start();
+        try (Client client = server.connect("main")) {
+            assertEquals("before\r\n", client.ask("before\r\n"));
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+            Curl.Answer ready = await("/ready?plugin=tcp", 503);
+            assertTrue(ready.body().contains("rr-tcp is stopping: no new clients"), ready.body());
+            assertEquals(200, get("/health?plugin=tcp").code(), "alive while draining");
+            assertEquals("during\r\n", client.ask("during\r\n"), "the open connection is still served");
+            client.close(); // the last connection ends by itself: the drain completes, the stop goes on
+            stopping.get(30, TimeUnit.SECONDS);
+        }
+        server = null;
+    }
 }

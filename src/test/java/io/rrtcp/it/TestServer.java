@@ -52,7 +52,6 @@ final class TestServer implements AutoCloseable {
         private String script = "tcp-worker.php";
         private int workers = 2;
         private String rpcListen;
-        private final List<String> sections = new ArrayList<>();
         private boolean eventLog = true;
 
         private Builder(Path dir) {
@@ -99,12 +98,6 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
-        /** A whole top-level section, e.g. "metrics:\n  address: 127.0.0.1:0". */
-        Builder section(String yaml) {
-            sections.add(yaml.endsWith("\n") ? yaml : yaml + "\n");
-            return this;
-        }
-
         /** An extra line under server, e.g. "relay: tcp://127.0.0.1:0". */
         Builder serverLine(String line) {
             serverLines.add(line);
@@ -113,7 +106,7 @@ final class TestServer implements AutoCloseable {
 
         /** A whole top-level section in YAML, appended to the file as written, e.g. "reload:\n  interval: 1s\n". */
         Builder section(String yaml) {
-            sections.add(yaml);
+            sections.add(yaml.endsWith("\n") ? yaml : yaml + "\n");
             return this;
         }
 
