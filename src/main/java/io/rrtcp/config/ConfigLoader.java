@@ -25,7 +25,7 @@ public final class ConfigLoader {
     static final String DEFAULT_RPC_LISTEN = "tcp://127.0.0.1:6001";
 
     private static final Set<String> SECTIONS =
-            Set.of("version", "server", "tcp", "rpc", "logs", "include", "envfile", "endure", "reload");
+            Set.of("version", "server", "tcp", "rpc", "logs", "kv", "include", "envfile", "endure", "reload");
     private static final Set<String> SERVER_KEYS =
             Set.of("command", "env", "relay", "relay_timeout", "on_init", "user", "group");
     private static final Set<String> TCP_KEYS = union(union(Set.of("servers", "read_buf_size", "pool", "shutdown_grace"),
@@ -101,8 +101,9 @@ public final class ConfigLoader {
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
         LogsConfig logs = Conventions.logs(root.get("logs"));
+        Map<String, KvStorageConfig> kv = KvConfigReader.read(root.get("kv"));
         Optional<ReloadConfig> reload = ReloadReader.read(root.get("reload"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, reload, OpsConfigReader.read(root));
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, kv, reload, OpsConfigReader.read(root));
     }
 
     private static String version(Node node) {

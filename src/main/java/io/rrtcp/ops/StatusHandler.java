@@ -78,8 +78,8 @@ final class StatusHandler implements HttpHandler {
         PluginCheck plugin = plugins.get(name);
         if (plugin == null) {
             return new JsonObject().add("plugin_name", name).add("status_code", config.unavailableStatusCode())
-                    .add("error_message", "rr-tcp has no plugin named " + name + "; it has: "
-                            + String.join(", ", plugins.keySet()));
+                    .add("error_message", "no health or readiness check for plugin " + name
+                            + "; there are checks for: " + String.join(", ", plugins.keySet()));
         }
         boolean isStopping = stopping.getAsBoolean();
         PluginState state = check(plugin, ready ? PluginCheck::readiness : PluginCheck::health);

@@ -55,6 +55,12 @@ public final class RpcDispatcher {
         return register(name, Args.Type.STRING, arg -> method.call((String) arg));
     }
 
+    /** Adds the {@code kv.*} methods over {@code kv}'s storages (only when the config has a {@code kv} section). */
+    public RpcDispatcher withKv(io.rrtcp.kv.KvService kv) {
+        KvMethods.registerOn(this, kv);
+        return this;
+    }
+
     /** Registers {@code Service.Method}. */
     RpcDispatcher register(String name, Args.Type arg, RpcMethod.Handler handler) {
         methods.put(name, new RpcMethod(arg, handler));

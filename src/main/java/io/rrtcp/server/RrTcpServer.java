@@ -6,6 +6,8 @@ import io.rrtcp.config.PoolConfig;
 import io.rrtcp.config.RelayConfig;
 import io.rrtcp.config.ServerConfig;
 import io.rrtcp.goridge.SocketRelayServer;
+import io.rrtcp.kv.KvService;
+import io.rrtcp.kv.Storages;
 import io.rrtcp.worker.InitCommand;
 import io.rrtcp.worker.SupervisorOptions;
 import io.rrtcp.config.RrConfig;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,17 +55,20 @@ public final class RrTcpServer implements AutoCloseable {
     private final Optional<SocketRelayServer> relay;
     private final Optional<RpcServer> rpc;
     private final Optional<Reloader> reload;
+    private final Optional<KvService> kv;
     private final Ops ops;
     private final TcpCheck check;
 
     private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<SocketRelayServer> relay,
-                        Optional<RpcServer> rpc, Optional<Reloader> reload, Ops ops, TcpCheck check) {
+                        Optional<RpcServer> rpc, Optional<Reloader> reload, Optional<KvService> kv, Ops ops,
+                        TcpCheck check) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
         this.relay = relay;
         this.rpc = rpc;
         this.reload = reload;
+        this.kv = kv;
         this.ops = ops;
         this.check = check;
     }
@@ -81,6 +87,7 @@ public final class RrTcpServer implements AutoCloseable {
         config.tcp().servers().keySet().forEach(ops.tcpMeters()::server); // every server's series from the first scrape
         Optional<RpcServer> rpc = Optional.empty();
         Optional<SocketRelayServer> relay = Optional.empty();
+        Optional<KvService> kv = kv(config);
         WorkerPool pool = null;
         Optional<Reloader> reload = Optional.empty();
         try {
@@ -100,13 +107,12 @@ public final class RrTcpServer implements AutoCloseable {
             }
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool, ops.tcpMeters());
             check.attach(tcp);
-            if (rpc.isPresent()) {
-                RpcDispatcher dispatcher = RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
-                        Map.of("tcp", new PoolWorkers(pool)), RPC_WRITE_TIMEOUT, VersionProvider.version());
-                ops.registerRpc(dispatcher);
-                rpc.get().serve(dispatcher);
-            }
-            return new RrTcpServer(config, pool, tcp, relay, rpc, reload, ops, check);
+            RpcDispatcher dispatcher = RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
+                    Map.of("tcp", new PoolWorkers(pool)), RPC_WRITE_TIMEOUT, VersionProvider.version());
+            kv.ifPresent(dispatcher::withKv);
+            ops.registerRpc(dispatcher);
+            rpc.ifPresent(r -> r.serve(dispatcher));
+            return new RrTcpServer(config, pool, tcp, relay, rpc, reload, kv, ops, check);
         } catch (WorkerException | IOException | RuntimeException e) {
             reload.ifPresent(Reloader::close);
             if (pool != null) {
@@ -114,9 +120,22 @@ public final class RrTcpServer implements AutoCloseable {
             }
             relay.ifPresent(SocketRelayServer::close);
             rpc.ifPresent(RpcServer::close);
+            kv.ifPresent(KvService::close);
             ops.close();
             throw e;
         }
+    }
+
+    /** The {@code kv} storages, when configured; they are reached over RPC only, so they need an {@code rpc} section. */
+    private static Optional<KvService> kv(RrConfig config) {
+        if (config.kv().isEmpty()) {
+            return Optional.empty();
+        }
+        if (config.rpc().isEmpty()) {
+            LOG.warn("kv storages are configured but there is no rpc section: workers cannot reach them",
+                    "storages", String.join(",", config.kv().keySet()));
+        }
+        return Optional.of(Storages.open(config.kv(), InstantSource.system()));
     }
 
     private static void runOnInit(OnInitConfig onInit, Path workdir) throws WorkerException {
@@ -224,6 +243,7 @@ public final class RrTcpServer implements AutoCloseable {
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();
         relay.ifPresent(SocketRelayServer::close);
+        kv.ifPresent(KvService::close);
         ops.close();
     }
 }

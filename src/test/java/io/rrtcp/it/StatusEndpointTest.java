@@ -63,10 +63,11 @@ class StatusEndpointTest extends ServerTest {
         Curl.Answer all = get("/health");
         assertEquals(200, all.code(), "no parameter: every plugin rr-tcp has");
         assertTrue(all.body().contains("\"plugin_name\":\"tcp\""), all.body());
-        Curl.Answer unknown = get("/health?plugin=tcp&plugin=kv");
+        Curl.Answer unknown = get("/health?plugin=tcp&plugin=nope");
         assertEquals(503, unknown.code(), "an unknown plugin is not healthy");
-        assertTrue(unknown.body().contains("{\"plugin_name\":\"kv\",\"status_code\":503,"
-                + "\"error_message\":\"rr-tcp has no plugin named kv; it has: tcp\"}"), unknown.body());
+        assertTrue(unknown.body().contains("{\"plugin_name\":\"nope\",\"status_code\":503,"
+                + "\"error_message\":\"no health or readiness check for plugin nope; there are checks for: tcp\"}"),
+                unknown.body());
         assertEquals(404, get("/jobs").code());
     }
 
