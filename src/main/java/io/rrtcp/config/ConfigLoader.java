@@ -93,7 +93,7 @@ public final class ConfigLoader {
         }
         String version = version(root.get("version"));
         root.entries().forEach((name, section) -> {
-            if (!SECTIONS.contains(name)) {
+            if (!SECTIONS.contains(name) && !OpsConfigReader.SECTIONS.contains(name)) {
                 section.warn("section is not used by rr-tcp (ignored)");
             }
         });
@@ -103,7 +103,7 @@ public final class ConfigLoader {
         LogsConfig logs = Conventions.logs(root.get("logs"));
         Map<String, KvStorageConfig> kv = KvConfigReader.read(root.get("kv"));
         Optional<ReloadConfig> reload = ReloadReader.read(root.get("reload"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, kv, reload);
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, kv, reload, OpsConfigReader.read(root));
     }
 
     private static String version(Node node) {

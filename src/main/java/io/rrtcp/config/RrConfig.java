@@ -17,13 +17,21 @@ import java.util.Optional;
  * @param logs     the {@code logs} section (defaults when absent)
  * @param kv       the {@code kv} section: storage name to its driver config, empty when absent
  * @param reload   the {@code reload} section's tcp service, empty when the file does not ask for reloads
+ * @param ops      the {@code status} and {@code metrics} sections
  */
 public record RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp,
                        Optional<RpcConfig> rpc, List<String> warnings, LogsConfig logs,
-                       Map<String, KvStorageConfig> kv, Optional<ReloadConfig> reload) {
+                       Map<String, KvStorageConfig> kv, Optional<ReloadConfig> reload, OpsConfig ops) {
     public RrConfig {
         warnings = List.copyOf(warnings);
         kv = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kv));
+    }
+
+    /** Without {@code status} and {@code metrics} sections. */
+    public RrConfig(Path file, String version, ServerConfig server, TcpConfig tcp, Optional<RpcConfig> rpc,
+                    List<String> warnings, LogsConfig logs, Map<String, KvStorageConfig> kv,
+                    Optional<ReloadConfig> reload) {
+        this(file, version, server, tcp, rpc, warnings, logs, kv, reload, OpsConfig.NONE);
     }
 
     /** Without {@code kv} and {@code reload} sections. */

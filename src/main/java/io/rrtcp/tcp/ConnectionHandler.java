@@ -26,12 +26,16 @@ final class ConnectionHandler implements Runnable {
     private final ConnectionRegistry registry;
     private final ReadTimeouts timeouts;
     private final Transport transport;
+    private final ServerMeter meter;
     private boolean eventDelivered;
+    /** The last verb a worker answered; one that does not keep the connection open is why it ended. */
+    private Verb lastVerb = Verb.CONTINUE;
 
     ConnectionHandler(Socket socket, TcpServerConfig server, Transport transport, RequestExecutor workers,
-                      ConnectionRegistry registry) {
+                      ConnectionRegistry registry, ServerMeter meter) {
         this.transport = transport;
         this.socket = socket;
+        this.meter = meter;
         this.server = server;
         this.workers = workers;
         this.registry = registry;
@@ -49,7 +53,7 @@ final class ConnectionHandler implements Runnable {
         Connection connection;
         try {
             connection = new Connection(socket, UUID.randomUUID().toString(), server.name(), peer.remoteAddr(),
-                    server.limits().writeTimeout());
+                    server.limits().writeTimeout(), meter);
         } catch (IOException e) {
             LOG.warn("connection lost before it could be served", "server", server.name(), "error", e.getMessage());
             closeQuietly();
@@ -58,21 +62,29 @@ final class ConnectionHandler implements Runnable {
         EventContext context = new EventContext(connection.remoteAddr(), server.name(), connection.uuid(),
                 peer.proxyAddr());
         registry.add(connection);
+        meter.opened();
         LOG.debug("connection accepted", "server", server.name(), "uuid", connection.uuid(),
                 "remote_addr", connection.remoteAddr());
         String ended = "client closed the connection";
+        CloseReason why = CloseReason.CLIENT;
         try {
             ended = serve(connection, context);
+            why = lastVerb.keepsOpen() ? CloseReason.CLIENT : CloseReason.VERB;
         } catch (WorkerException e) {
             ended = "worker failed: " + e.getMessage();
+            why = CloseReason.WORKER_ERROR;
             LOG.warn("closing the connection: the worker failed its event", "server", server.name(),
                     "uuid", connection.uuid(), "pid", e.pid(), "error", e.getMessage());
         } catch (LimitExceededException e) {
             ended = limitExceeded(connection, e);
+            why = CloseReason.ofLimit(e.key());
         } catch (SocketTimeoutException e) {
-            ended = limitExceeded(connection, timeouts.explain(e));
+            LimitExceededException limit = timeouts.explain(e);
+            ended = limitExceeded(connection, limit);
+            why = CloseReason.ofLimit(limit.key());
         } catch (TlsHandshakeException e) {
             ended = "tls handshake failed";
+            why = CloseReason.TLS_HANDSHAKE;
             Object[] facts = {"server", server.name(), "uuid", connection.uuid(), "remote_addr", connection.remoteAddr(),
                     "error", e.getMessage()};
             if (e.clientLeft()) {
@@ -82,12 +94,14 @@ final class ConnectionHandler implements Runnable {
             }
         } catch (IOException e) {
             ended = connection.closedBy() != null ? "closed by " + connection.closedBy() : "read/write error: " + e.getMessage();
+            why = connection.closedBy() != null ? CloseReason.ofClosedBy(connection.closedBy()) : CloseReason.ERROR;
             if (connection.closedBy() == null) {
                 LOG.info("connection error", "server", server.name(), "uuid", connection.uuid(), "error", e.getMessage());
             }
         } finally {
             registry.remove(connection);
             connection.finish();
+            meter.closed(why);
             if (eventDelivered) {
                 deliverClose(connection, context);
             }
@@ -152,13 +166,15 @@ final class ConnectionHandler implements Runnable {
             throws WorkerException, IOException {
         Payload reply;
         try {
-            reply = workers.exec(new Payload(context.of(event), body));
+            meter.event(event);
+            reply = workers.exec(new Payload(context.of(event), body), meter);
         } catch (WorkerException e) {
             eventDelivered |= e.delivered();
             throw e;
         }
         eventDelivered = true;
         Verb verb = Verb.of(reply.context());
+        lastVerb = verb;
         if (verb.writes()) {
             connection.write(reply.data());
         }
@@ -171,7 +187,8 @@ final class ConnectionHandler implements Runnable {
 
     private void deliverClose(Connection connection, EventContext context) {
         try {
-            workers.execClose(new Payload(context.of(TcpEvent.CLOSE), Body.EMPTY));
+            meter.event(TcpEvent.CLOSE);
+            workers.execClose(new Payload(context.of(TcpEvent.CLOSE), Body.EMPTY), meter);
         } catch (WorkerException e) {
             LOG.warn("failed to send close event to worker", "server", server.name(), "uuid", connection.uuid(),
                     "pid", e.pid(), "error", e.getMessage());

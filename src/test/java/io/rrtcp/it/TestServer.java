@@ -113,7 +113,7 @@ final class TestServer implements AutoCloseable {
 
         /** A whole top-level section in YAML, appended to the file as written, e.g. "reload:\n  interval: 1s\n". */
         Builder section(String yaml) {
-            sections.add(yaml);
+            sections.add(yaml.endsWith("\n") ? yaml : yaml + "\n");
             return this;
         }
 

@@ -26,10 +26,11 @@ public final class Bench {
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
     private static final String USAGE = """
-            usage: bin/rr-tcp-bench [all|throughput|tls|large|idle|startup|kv] [--quick] [--runs N] [--out DIR]
+            usage: bin/rr-tcp-bench [all|throughput|tls|large|idle|startup|kv|hooks] [--quick] [--runs N] [--out DIR]
                    bin/rr-tcp-bench idle [--after-message BYTES] [--plain-only] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
-            env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
+                   bin/rr-tcp-bench hooks       (CPU the metrics add per message, measured alone)
+            env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N, BENCH_OPS=1,
                  RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1, THREADS=1 and BENCH_TLS=1 (profile)""";
 
     private final Options o;
@@ -68,7 +69,7 @@ public final class Bench {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
                     case "--plain-only" -> plainOnly = true;
-                    case "all", "throughput", "tls", "large", "idle", "startup", "profile", "kv" -> mode = args[i];
+                    case "all", "throughput", "tls", "large", "idle", "startup", "profile", "kv", "hooks" -> mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
                             System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
@@ -100,6 +101,7 @@ public final class Bench {
             case "startup" -> startup();
             case "profile" -> profile();
             case "kv" -> kv();
+            case "hooks" -> line(HookCost.report());
             default -> {
                 throughput();
                 TlsEcho.report(o, MESSAGE, this::line);
@@ -294,8 +296,7 @@ public final class Bench {
         List<Integer> counts = o.counts().isEmpty() ? List.of(1_000, 10_000) : o.counts();
         BenchTls tls = o.plainOnly() ? null : BenchTls.create();
         line("### Idle connections (server RSS after a full GC, minus the same server before them)"
-                + (o.afterMessage() > 0 ? "; each first sent and received " + o.afterMessage() + " bytes" : "")
-                + (tls != null ? "; TLS: handshake done (TLS 1.3), greeting read over it" : ""));
+                + (o.afterMessage() > 0 ? "; each first sent and received " + o.afterMessage() + " bytes" : ""));
         line("");
         line("| idle connections | transport | RSS before | RSS after | RSS per connection | heap per connection |");
         line("|---:|---|---:|---:|---:|---:|");
@@ -303,7 +304,7 @@ public final class Bench {
             for (BenchTls transport : tls == null ? new BenchTls[]{null} : new BenchTls[]{null, tls}) {
                 IdleConnections.Result r = IdleConnections.measure(n, o.afterMessage(), transport);
                 line(String.format(Locale.ROOT, "| %,d | %s | %.1f MiB | %.1f MiB | %,d B (%.1f KiB) | %,d B |", n,
-                        transport == null ? "plain" : "TLS", r.rssBefore() / 1048576.0, r.rssAfter() / 1048576.0,
+                        transport == null ? "plain" : "TLS 1.3, greeted", r.rssBefore() / 1048576.0, r.rssAfter() / 1048576.0,
                         r.rssPerConnection(), r.rssPerConnection() / 1024.0, r.heapPerConnection()));
             }
         }

@@ -46,6 +46,10 @@ final class BenchServer implements AutoCloseable {
         this.startupNanos = startupNanos;
     }
 
+    /** BENCH_OPS=1: with the status and metrics endpoints on (metrics count every message), to measure their cost. */
+    private static final String OPS_SECTIONS = "1".equals(System.getenv("BENCH_OPS"))
+            ? "status:\n  address: 127.0.0.1:0\nmetrics:\n  address: 127.0.0.1:0\n" : "";
+
     /** Writes a config with one server "bench" (delimiter "\n") and starts serve on it. */
     static BenchServer start(int workers, int workUs, String extraServerYaml, String greeting, String... jvmOptions)
             throws Exception {
@@ -87,7 +91,7 @@ final class BenchServer implements AutoCloseable {
                   pool:
                     num_workers: %d
                 %s""".formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(relayKind, dir), workUs, greeting, port,
-                extraServerYaml.indent(6).stripTrailing(), workers, rootYaml));
+                extraServerYaml.indent(6).stripTrailing(), workers, rootYaml + OPS_SECTIONS));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(io.rrtcp.worker.PipeChannels.JVM_OPTIONS); // what the jar's manifest gives to java -jar
