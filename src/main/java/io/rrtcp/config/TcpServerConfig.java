@@ -2,6 +2,7 @@ package io.rrtcp.config;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of {@code tcp.servers}.
@@ -12,10 +13,12 @@ import java.util.Objects;
  * @param readBufSize read size in bytes for this server (its own {@code read_buf_size}, else the section's)
  * @param limits      its connection limits (its own keys, else the {@code tcp} section's, else the defaults)
  * @param proxy       its PROXY protocol settings (its own keys, else the {@code tcp} section's; off by default)
+ * @param tls         its {@code tls} section: implicit TLS or STARTTLS; empty for plain TCP
  * @param framing     how messages are cut from the stream (default: at the delimiter)
  */
 public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
-                              ConnectionLimits limits, ProxyProtocolConfig proxy, Framing framing) {
+                              ConnectionLimits limits, ProxyProtocolConfig proxy, Optional<TlsConfig> tls,
+                              Framing framing) {
     public TcpServerConfig {
         delimiter = delimiter.clone();
         Objects.requireNonNull(framing, "framing");
@@ -23,11 +26,17 @@ public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter,
 
     /** A server that splits messages at its delimiter. */
     public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
-                           ConnectionLimits limits, ProxyProtocolConfig proxy) {
-        this(name, addr, delimiter, readBufSize, limits, proxy, Framing.DELIMITER);
+                           ConnectionLimits limits, ProxyProtocolConfig proxy, Optional<TlsConfig> tls) {
+        this(name, addr, delimiter, readBufSize, limits, proxy, tls, Framing.DELIMITER);
     }
 
-    /** A server without the PROXY protocol. */
+    /** A server without TLS. */
+    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
+                           ConnectionLimits limits, ProxyProtocolConfig proxy) {
+        this(name, addr, delimiter, readBufSize, limits, proxy, Optional.empty());
+    }
+
+    /** A server without the PROXY protocol and without TLS. */
     public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
                            ConnectionLimits limits) {
         this(name, addr, delimiter, readBufSize, limits, ProxyProtocolConfig.OFF);
@@ -55,7 +64,7 @@ public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter,
     @Override
     public String toString() {
         return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter=" + delimiterText()
-                + ", readBufSize=" + readBufSize + ", limits=" + limits + ", proxy=" + proxy
+                + ", readBufSize=" + readBufSize + ", limits=" + limits + ", proxy=" + proxy + ", tls=" + tls
                 + ", framing=" + framingText() + "]";
     }
 }

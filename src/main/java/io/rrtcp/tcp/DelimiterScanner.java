@@ -109,6 +109,11 @@ public final class DelimiterScanner implements Framer {
     }
 
     @Override
+    public int buffered() {
+        return (int) pending();
+    }
+
+    @Override
     public int bufferCapacity() {
         return buf.length;
     }

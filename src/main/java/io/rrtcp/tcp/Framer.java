@@ -24,6 +24,9 @@ public interface Framer {
     /** Bytes read from the stream so far. */
     long bytesRead();
 
+    /** Bytes read from the stream but not handed out in a message yet (e.g. to drop them at STARTTLS). */
+    int buffered();
+
     /** Capacity of the buffer held now (for tests and memory accounting). */
     int bufferCapacity();
 

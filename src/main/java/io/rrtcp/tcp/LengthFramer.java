@@ -87,6 +87,11 @@ public final class LengthFramer implements Framer {
     }
 
     @Override
+    public int buffered() {
+        return pending();
+    }
+
+    @Override
     public int bufferCapacity() {
         return buf.length;
     }

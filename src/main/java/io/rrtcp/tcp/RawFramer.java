@@ -65,6 +65,12 @@ public final class RawFramer implements Framer {
         return bytesRead;
     }
 
+    /** None: every read is handed out whole. */
+    @Override
+    public int buffered() {
+        return 0;
+    }
+
     @Override
     public int bufferCapacity() {
         return buf.length;
