@@ -30,6 +30,9 @@
  *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
  *   truncated → half a frame, then exit(0)
  *   stream N → N reply chunks flagged STREAM, then a final one     streamhang → one STREAM chunk, then sleep an hour
+ *   pingfirst → a streamed reply whose FIRST chunk carries STREAM|PING; waits for the PONG, then a final chunk
+ *   double TEXT → the echo, then at once a second, unsolicited WRITE frame "extra: TEXT\n" (a buggy worker)
+ *   doublelater TEXT → the echo, then 50 ms later (the worker idle) a second, unsolicited WRITE "extra: TEXT\n"
  */
 
 declare(strict_types=1);
@@ -111,6 +114,8 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^whisper (\S+) (.*)$/s', $command, $m) => ['whisper <uuid> <text>', [$m[1], $m[2]]],
         preg_match('/^leak (\d+)$/', $command, $m) => ['leak <mb>', $m[1]],
         preg_match('/^stream (\d+)$/', $command, $m) => ['stream <n>', $m[1]],
+        preg_match('/^double (.*)$/s', $command, $m) => ['double <text>', $m[1]],
+        preg_match('/^doublelater (.*)$/s', $command, $m) => ['doublelater <text>', $m[1]],
         default => [$command, ''],
     };
 
@@ -145,6 +150,9 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'truncated' => writeBadFrame($worker, 'truncated'),
         'stream <n>' => streamReply($worker, (int)$arg, false),
         'streamhang' => streamReply($worker, 1, true),
+        'pingfirst' => pingFirstStream($worker),
+        'double <text>' => doubleReply($worker, $request->body, $arg, 0),
+        'doublelater <text>' => doubleReply($worker, $request->body, $arg, 50),
         default => $worker->respond($request->body),
     };
 }
@@ -219,6 +227,30 @@ function streamReply(TcpWorker $worker, int $chunks, bool $hang): void
         sleep(3600);
     }
     $worker->respond("last chunk\n");
+}
+
+/** The first chunk of a streamed reply asks for a PONG (byte 10 = STREAM|PING); the rest follows once it came. */
+function pingFirstStream(TcpWorker $worker): void
+{
+    $relay = $worker->getWorker()->getRelay();
+    $flags = \RrTcp\Worker\Frame::BYTE10_STREAM | \RrTcp\Worker\Frame::BYTE10_PING;
+    $relay->send(new \RrTcp\Worker\Frame("WRITEchunk 0\n", [5], 0, $flags));
+    $pong = $relay->waitFrame();
+    if ($pong === null || !($pong->byte10 & \RrTcp\Worker\Frame::BYTE10_PONG)) {
+        fwrite(STDERR, "pingfirst: expected a PONG\n");
+        exit(5);
+    }
+    $worker->respond("pong received\n");
+}
+
+/** A buggy worker: answers, then writes one more WRITE frame nobody asked for (at once or after a pause). */
+function doubleReply(TcpWorker $worker, string $body, string $text, int $laterMs): void
+{
+    $worker->respond($body);
+    if ($laterMs > 0) {
+        usleep($laterMs * 1000);
+    }
+    $worker->getWorker()->getRelay()->send(new \RrTcp\Worker\Frame("WRITEextra: $text\n", [5]));
 }
 
 function stopAndExit(TcpWorker $worker): never

@@ -379,6 +379,7 @@ public final class WorkerProcess {
             state = WorkerState.WORKING;
             sendRequest(request);
             Payload answer = receiveReply(request);
+            refuseOutputAfterReply();
             served++;
             return answer;
         } catch (WorkerException e) {
@@ -435,6 +436,7 @@ public final class WorkerProcess {
             byte[] both = Arrays.copyOf(request, request.length + PID_REQUEST.length);
             System.arraycopy(PID_REQUEST, 0, both, request.length, PID_REQUEST.length);
             ensureAlive();
+            refuseOutputBeforeRequest();
             execs.incrementAndGet();
             try {
                 send(both);
@@ -448,6 +450,7 @@ public final class WorkerProcess {
                     throw broken(true, "sent two replies to one CLOSE event; expected at most one before the pid reply", null);
                 }
             }
+            refuseOutputAfterReply();
             state = WorkerState.READY;
         } catch (WorkerException e) {
             throw execTtlFired.get() ? execTtlExpired(execTtl, e) : e;
@@ -477,6 +480,7 @@ public final class WorkerProcess {
 
     private void sendRequest(Payload request) throws WorkerException {
         ensureAlive();
+        refuseOutputBeforeRequest();
         execs.incrementAndGet();
         try {
             send(request);
@@ -662,6 +666,66 @@ public final class WorkerProcess {
         } finally {
             watchdog.cancel(false);
         }
+    }
+
+    /**
+     * Bytes waiting on the worker's output with no request out: it wrote while idle (a stray frame, a second reply).
+     * Read as the coming request's reply they would reach the wrong client, so the worker is killed first; the
+     * request was not sent and goes to another worker.
+     */
+    private void refuseOutputBeforeRequest() throws WorkerException {
+        int waiting = waitingOutput();
+        if (waiting > 0) {
+            throw broken(false, unsolicited(waiting, "before a request was sent") + "; the request goes to another worker",
+                    null);
+        }
+    }
+
+    /**
+     * Bytes waiting right after a whole reply: a second reply to one request. Which frame was meant is unknowable,
+     * so the request fails (its client is closed) and the worker is killed before the extra reaches anyone.
+     */
+    private void refuseOutputAfterReply() throws WorkerException {
+        int waiting = waitingOutput();
+        if (waiting > 0) {
+            throw broken(true, unsolicited(waiting, "right after its reply (a second reply to one request)")
+                    + "; the request fails", null);
+        }
+    }
+
+    private String unsolicited(int bytes, String when) {
+        return "wrote " + bytes + " bytes nobody asked for " + when + "; killed";
+    }
+
+    /** How many bytes the worker wrote that wait unread; 0 when none or when the output is gone. */
+    private int waitingOutput() {
+        try {
+            return fromWorker.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * For the pool's idle watch: the bytes an idle worker wrote that nobody asked for, or 0 (also while a request
+     * holds the worker, whose own checks apply then).
+     */
+    int outputWhileIdle() {
+        if (!exchange.tryLock()) {
+            return 0;
+        }
+        try {
+            return state == WorkerState.READY ? waitingOutput() : 0;
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    /** Kills a worker found writing while idle; the reason, for the pool's log line. */
+    String killForOutputWhileIdle(int bytes) {
+        state = WorkerState.ERRORED;
+        kill();
+        return "worker " + pid + " " + unsolicited(bytes, "while idle");
     }
 
     private WorkerException broken(boolean delivered, String why, Throwable cause) {
