@@ -629,6 +629,9 @@ public final class WorkerProcess {
         byte[] context = Arrays.copyOfRange(reply.payload(), 0, (int) split);
         byte[] body = Arrays.copyOfRange(reply.payload(), (int) split, reply.payload().length);
         if (reply.hasStream(Frame.STREAM)) {
+            if (reply.hasStream(Frame.PING)) { // the first chunk may ask too; the worker waits for this PONG
+                pong();
+            }
             drainStream();
             state = WorkerState.READY;
             throw new WorkerException(WorkerException.Kind.STREAM_REFUSED, pid, true,
@@ -645,6 +648,14 @@ public final class WorkerProcess {
         }
         state = WorkerState.READY;
         return new Payload(context, body);
+    }
+
+    private void pong() throws WorkerException {
+        try {
+            send(FrameCodec.encode(new Frame(0, Frame.PONG, new int[0], new byte[0])));
+        } catch (IOException e) {
+            throw broken(true, "cannot answer its PING: " + e.getMessage(), e);
+        }
     }
 
     /** Reads and drops the rest of a streamed reply, answering PINGs, within destroy_timeout. */
