@@ -658,22 +658,30 @@ public final class WorkerProcess {
         }
     }
 
-    /** Reads and drops the rest of a streamed reply, answering PINGs, within destroy_timeout. */
+    /** Reads and drops the rest of a streamed reply, answering PINGs, within stream_timeout. */
     private void drainStream() throws WorkerException {
-        ScheduledFuture<?> watchdog = Timers.schedule(spec.streamTimeout(), this::kill);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Duration limit = spec.streamTimeout();
+        ScheduledFuture<?> watchdog = Timers.schedule(limit, () -> {
+            timedOut.set(true);
+            LOG.warn("worker sent no more of its streamed reply within stream_timeout; killing it", "pid", pid,
+                    "stream_timeout", limit, "raise", "tcp.pool.stream_timeout");
+            kill();
+        });
+        String stalled = "was killed: no more of its streamed reply came within stream_timeout=" + limit.toMillis() + "ms";
         try {
             Frame chunk;
             do {
                 chunk = FrameCodec.read(fromWorker, spec.maxPayload());
                 if (chunk == null) {
-                    throw broken(true, "closed its stdout (EOF) in the middle of a stream", null);
+                    throw broken(true, timedOut.get() ? stalled : "closed its stdout (EOF) in the middle of a stream", null);
                 }
                 if (chunk.hasStream(Frame.PING)) {
-                    send(FrameCodec.encode(new Frame(0, Frame.PONG, new int[0], new byte[0])));
+                    pong();
                 }
             } while (chunk.hasStream(Frame.STREAM));
         } catch (IOException e) {
-            throw broken(true, "failed while its stream was drained: " + e.getMessage(), e);
+            throw broken(true, timedOut.get() ? stalled : "failed while its stream was drained: " + e.getMessage(), e);
         } finally {
             watchdog.cancel(false);
         }
