@@ -12,6 +12,8 @@
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
  *   CRASH_ON_START_IF=path  like CRASH_ON_START while that file exists
  *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
+ *   EXIT_ON_START=1     print "leaving early" to stderr and exit(0) before the pid handshake
+ *   STDOUT_ON_START=text  print text to stdout (not a frame) before the pid handshake, then go on normally
  *   QUIT_ON_REQUEST=1   exit(0) on its first event without answering (breaks the one-reply-per-request rule)
  *   DIE_ON_REQUEST=1    exit(4) on its first event without answering (a worker that starts fine, then keeps dying)
  *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
@@ -51,6 +53,15 @@ $crashFlag = getenv('CRASH_ON_START_IF');
 if (getenv('CRASH_ON_START') === '1' || ($crashFlag !== false && $crashFlag !== '' && file_exists($crashFlag))) {
     fwrite(STDERR, "boom\n");
     exit(1);
+}
+$stray = getenv('STDOUT_ON_START');
+if ($stray !== false && $stray !== '') {
+    fwrite(STDOUT, $stray);
+    fflush(STDOUT);
+}
+if (getenv('EXIT_ON_START') === '1') {
+    fwrite(STDERR, "leaving early\n");
+    exit(0);
 }
 if (getenv('HANG_ON_START') === '1') {
     fwrite(STDERR, "hanging before the handshake\n");

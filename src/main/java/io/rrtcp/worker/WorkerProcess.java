@@ -105,8 +105,14 @@ public final class WorkerProcess {
         if (spec.relay().isPresent()) {
             worker.connect(spec.relay().get());
         } else {
-            worker.usePipes();
-            worker.handshake();
+            // held so that the pipes, closed once the process exits, stay open until the handshake's failure is told
+            worker.exchange.lock();
+            try {
+                worker.usePipes();
+                worker.handshake();
+            } finally {
+                worker.exchange.unlock();
+            }
         }
         return worker;
     }
@@ -252,15 +258,29 @@ public final class WorkerProcess {
             send(PID_REQUEST);
             Frame reply = FrameCodec.read(fromWorker, 4096);
             if (reply == null) {
-                throw startFailure(timedOut.get() ? timeout : "exited before answering the pid handshake", null);
+                throw startFailure(timedOut.get() ? timeout : exitedBeforeHandshake("closed its stdout"), null);
             }
             checkPidReply(reply);
             state = WorkerState.READY;
-        } catch (IOException e) {
+        } catch (FrameException e) {
             throw startFailure(timedOut.get() ? timeout : "failed the pid handshake: " + e.getMessage(), e);
+        } catch (IOException e) {
+            // a worker that quit first makes our write or read fail in ways that vary by the race (broken pipe, stream
+            // closed, bad descriptor): its exit is the news
+            throw startFailure(timedOut.get() ? timeout : exitedBeforeHandshake(e.getMessage()), e);
         } finally {
             watchdog.cancel(false);
         }
+    }
+
+    /** "exited with code N before answering the pid handshake", or when it still runs, what the pipe said. */
+    private String exitedBeforeHandshake(String pipeSaid) {
+        if (awaitExit(EXIT_GRACE)) {
+            byte[] stdout = unreadOutput();
+            return "exited with code " + process.exitValue() + " before answering the pid handshake"
+                    + (stdout.length == 0 ? "" : "; its stdout: " + FrameCodec.printable(stdout, new byte[0]));
+        }
+        return "failed the pid handshake: " + pipeSaid;
     }
 
     private void checkPidReply(Frame reply) throws WorkerException {
@@ -288,7 +308,7 @@ public final class WorkerProcess {
         awaitExit(Duration.ofSeconds(1));
         awaitPumps(Duration.ofSeconds(1)); // its last words, e.g. a PHP parse error, belong in the message
         String stderr = recentStderr();
-        String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
+        String exit = process.isAlive() || why.startsWith("exited with code") ? "" : " (exit code " + process.exitValue() + ")";
         String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())
                 + (stderr.isEmpty() ? "" : "; its stderr:\n" + stderr);
         return new WorkerException(WorkerException.Kind.START_FAILED, pid, false, message, cause);
@@ -714,6 +734,15 @@ public final class WorkerProcess {
 
     private String unsolicited(int bytes, String when) {
         return "wrote " + bytes + " bytes nobody asked for " + when + "; killed";
+    }
+
+    /** What the worker wrote that is still unread, up to 512 bytes, for an error message. */
+    private byte[] unreadOutput() {
+        try {
+            return fromWorker.readNBytes(Math.min(512, fromWorker.available()));
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 
     /** How many bytes the worker wrote that wait unread; 0 when none or when the output is gone. */
