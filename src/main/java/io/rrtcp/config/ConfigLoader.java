@@ -25,11 +25,13 @@ public final class ConfigLoader {
     static final String DEFAULT_RPC_LISTEN = "tcp://127.0.0.1:6001";
 
     private static final Set<String> SECTIONS =
-            Set.of("version", "server", "tcp", "rpc", "logs", "include", "envfile", "endure");
+            Set.of("version", "server", "tcp", "rpc", "logs", "include", "envfile", "endure", "reload");
     private static final Set<String> SERVER_KEYS =
             Set.of("command", "env", "relay", "relay_timeout", "on_init", "user", "group");
-    private static final Set<String> TCP_KEYS = union(Set.of("servers", "read_buf_size", "pool"), ConnectionLimitsReader.KEYS);
-    private static final Set<String> TCP_SERVER_KEYS = union(Set.of("addr", "delimiter", "read_buf_size"), ConnectionLimitsReader.KEYS);
+    private static final Set<String> TCP_KEYS = union(union(Set.of("servers", "read_buf_size", "pool", "shutdown_grace"),
+            ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
+    private static final Set<String> TCP_SERVER_KEYS = union(union(Set.of("addr", "delimiter", "read_buf_size"),
+            ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
     private static final Set<String> POOL_KEYS = Set.of("num_workers", "max_jobs", "allocate_timeout", "destroy_timeout",
             "command", "max_queue_size", "reset_timeout", "stream_timeout", "debug", "supervisor", "dynamic_allocator");
     private static final Set<String> RPC_KEYS = Set.of("listen");
@@ -99,7 +101,8 @@ public final class ConfigLoader {
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
         LogsConfig logs = Conventions.logs(root.get("logs"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings, logs);
+        Optional<ReloadConfig> reload = ReloadReader.read(root.get("reload"));
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, reload);
     }
 
     private static String version(Node node) {
@@ -259,20 +262,21 @@ public final class ConfigLoader {
             throw serversNode.error("no servers registered");
         }
         ConnectionLimits limits = ConnectionLimitsReader.read(tcp, ConnectionLimits.DEFAULTS);
+        ProxyProtocolConfig proxy = ProxyProtocolReader.read(tcp, ProxyProtocolConfig.OFF);
         Map<String, TcpServerConfig> servers = new LinkedHashMap<>();
-        entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize, limits)));
-        return new TcpConfig(servers, readBufSize, pool(tcp.get("pool")));
+        entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize, limits, proxy)));
+        return new TcpConfig(servers, readBufSize, pool(tcp.get("pool")), duration(tcp.get("shutdown_grace")));
     }
 
     private static TcpServerConfig tcpServer(String name, Node server, int defaultReadBufSize,
-                                             ConnectionLimits defaultLimits) {
+                                             ConnectionLimits defaultLimits, ProxyProtocolConfig defaultProxy) {
         if (!SERVER_NAME.matcher(name).matches()) {
             throw server.error("server name must consist of letters, digits, '.', '_' and '-', got \"" + name + "\"");
         }
         server.warnUnknownKeys(TCP_SERVER_KEYS);
         TcpServerConfig config = new TcpServerConfig(name, address(name, server.get("addr")),
                 delimiter(server.get("delimiter")), readBufSize(server.get("read_buf_size"), defaultReadBufSize),
-                ConnectionLimitsReader.read(server, defaultLimits));
+                ConnectionLimitsReader.read(server, defaultLimits), ProxyProtocolReader.forServer(server, defaultProxy));
         DelimiterBounds.check(server.get("delimiter"), name, config.delimiter(), config.readBufSize(),
                 config.limits().maxMessageSize());
         return config;

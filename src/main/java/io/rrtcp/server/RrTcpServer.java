@@ -10,6 +10,7 @@ import io.rrtcp.worker.InitCommand;
 import io.rrtcp.worker.SupervisorOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
+import io.rrtcp.reload.Reloader;
 import io.rrtcp.rpc.RpcAddress;
 import io.rrtcp.rpc.RpcDispatcher;
 import io.rrtcp.rpc.RpcServer;
@@ -17,6 +18,7 @@ import io.rrtcp.tcp.ConnectionRegistry;
 import io.rrtcp.tcp.TcpService;
 import io.rrtcp.worker.PoolOptions;
 import io.rrtcp.worker.WorkerException;
+import io.rrtcp.worker.WorkerFactory;
 import io.rrtcp.worker.WorkerPool;
 import io.rrtcp.worker.WorkerProcess;
 import io.rrtcp.worker.WorkerSpec;
@@ -48,14 +50,16 @@ public final class RrTcpServer implements AutoCloseable {
     private final TcpService tcp;
     private final Optional<SocketRelayServer> relay;
     private final Optional<RpcServer> rpc;
+    private final Optional<Reloader> reload;
 
     private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<SocketRelayServer> relay,
-                        Optional<RpcServer> rpc) {
+                        Optional<RpcServer> rpc, Optional<Reloader> reload) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
         this.relay = relay;
         this.rpc = rpc;
+        this.reload = reload;
     }
 
     /**
@@ -74,17 +78,23 @@ public final class RrTcpServer implements AutoCloseable {
                 ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
         Optional<SocketRelayServer> relay = Optional.empty();
         WorkerPool pool = null;
+        Optional<Reloader> reload = Optional.empty();
         try {
             relay = relay(server, workdir);
             WorkerSpec spec = workerSpec(config, workdir, relay, rpc.map(r -> r.address().dsn()));
-            pool = new WorkerPool(poolOptions(config.tcp().pool()), () -> WorkerProcess.start(spec));
+            WorkerFactory factory = () -> WorkerProcess.start(spec);
+            pool = new WorkerPool(poolOptions(config.tcp().pool()), factory);
             pool.start();
+            if (config.reload().isPresent()) {
+                reload = Optional.of(Reloader.start(config.reload().get(), workdir, new PoolReloadTarget(pool, factory)));
+            }
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool);
             WorkerPool started = pool;
             rpc.ifPresent(r -> r.serve(RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
                     Map.of("tcp", new PoolWorkers(started)), RPC_WRITE_TIMEOUT, VersionProvider.version())));
-            return new RrTcpServer(config, pool, tcp, relay, rpc);
+            return new RrTcpServer(config, pool, tcp, relay, rpc, reload);
         } catch (WorkerException | IOException | RuntimeException e) {
+            reload.ifPresent(Reloader::close);
             if (pool != null) {
                 pool.close();
             }
@@ -173,10 +183,27 @@ public final class RrTcpServer implements AutoCloseable {
         return config;
     }
 
-    /** Orderly stop: no new connections, every open one closed with its CLOSE event delivered, then the workers. */
+    /**
+     * True from the first moment of a drain or stop (listeners closed): what a readiness endpoint reports as
+     * unavailable.
+     */
+    public boolean draining() {
+        return tcp.draining();
+    }
+
+    /**
+     * Orderly stop: no new connections; with {@code tcp.shutdown_grace}, the open ones first get that long to end by
+     * themselves; then every one still open is closed with its CLOSE event delivered ({@code destroy_timeout}), then
+     * the workers stop ({@code destroy_timeout} again).
+     */
     @Override
     public void close() {
+        Duration grace = config.tcp().shutdownGrace();
+        if (!grace.isZero()) {
+            tcp.drain(grace); // RPC stays up meanwhile: workers serving the drained connections may still call it
+        }
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
+        reload.ifPresent(Reloader::close);
         rpc.ifPresent(RpcServer::close);
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();

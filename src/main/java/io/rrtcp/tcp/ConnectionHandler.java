@@ -37,16 +37,22 @@ final class ConnectionHandler implements Runnable {
 
     @Override
     public void run() {
+        ProxyPreamble.Peer peer = ProxyPreamble.identify(socket, server);
+        if (peer == null) {
+            closeQuietly();
+            return;
+        }
         Connection connection;
         try {
-            connection = new Connection(socket, UUID.randomUUID().toString(), server.name(),
-                    RemoteAddress.format(socket.getRemoteSocketAddress()), server.limits().writeTimeout());
+            connection = new Connection(socket, UUID.randomUUID().toString(), server.name(), peer.remoteAddr(),
+                    server.limits().writeTimeout());
         } catch (IOException e) {
             LOG.warn("connection lost before it could be served", "server", server.name(), "error", e.getMessage());
             closeQuietly();
             return;
         }
-        EventContext context = new EventContext(connection.remoteAddr(), server.name(), connection.uuid());
+        EventContext context = new EventContext(connection.remoteAddr(), server.name(), connection.uuid(),
+                peer.proxyAddr());
         registry.add(connection);
         LOG.debug("connection accepted", "server", server.name(), "uuid", connection.uuid(),
                 "remote_addr", connection.remoteAddr());

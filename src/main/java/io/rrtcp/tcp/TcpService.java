@@ -26,6 +26,7 @@ public final class TcpService implements AutoCloseable {
     private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
     private final List<Thread> acceptors = new ArrayList<>();
     private WriteWatchdog writeWatchdog;
+    private volatile boolean draining;
 
     private TcpService(List<TcpListener> listeners, RequestExecutor workers) {
         this.listeners = listeners;
@@ -88,16 +89,66 @@ public final class TcpService implements AutoCloseable {
     }
 
     /**
+     * True from the first moment of a drain or stop: the listeners are closed and new clients are refused. This is
+     * the hook for a readiness check (a later {@code /ready} answers "unavailable" while it is true).
+     */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Graceful drain ({@code tcp.shutdown_grace}): closes the listeners at once, so new clients are refused (and a
+     * balancer's check sees this instance down), then serves the open connections until they all end by themselves
+     * or {@code grace} runs out. Returns how many were still open; {@link #stop} then closes them with their CLOSE
+     * events.
+     */
+    public int drain(Duration grace) {
+        long start = System.nanoTime();
+        stopAccepting();
+        LOG.info("draining: listeners closed, serving the open connections until they end", "shutdown_grace", grace,
+                "connections", handlers.size());
+        if (awaitHandlers(start + grace.toNanos())) {
+            LOG.info("drain complete: every connection ended by itself",
+                    "elapsed", Duration.ofMillis((System.nanoTime() - start) / 1_000_000));
+            return 0;
+        }
+        LOG.warn("shutdown_grace ran out: closing the remaining connections", "shutdown_grace", grace,
+                "connections", handlers.size());
+        return handlers.size();
+    }
+
+    /**
      * Stops accepting, closes every connection and waits up to {@code timeout} for their handlers to deliver the
      * CLOSE events.
      */
     public void stop(Duration timeout) {
-        listeners.forEach(TcpListener::close);
+        stopAccepting();
         if (writeWatchdog != null) {
             writeWatchdog.stop();
         }
         registry.closeAll("shutdown");
-        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!awaitHandlers(System.nanoTime() + timeout.toNanos())) {
+            LOG.warn("connections still busy after the shutdown deadline", "count", handlers.size());
+        }
+    }
+
+    /** Closes the listeners and waits (briefly) for the accept loops to end, so no handler starts after this. */
+    private void stopAccepting() {
+        draining = true;
+        listeners.forEach(TcpListener::close);
+        for (Thread acceptor : acceptors) {
+            acceptor.interrupt(); // one waiting for a max_connections permit does not see the listener close
+            try {
+                acceptor.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Waits until every connection's handler has finished or {@code deadline} (nanoTime) passes; true if all did. */
+    private boolean awaitHandlers(long deadline) {
         for (Thread t : List.copyOf(handlers)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -107,12 +158,10 @@ public final class TcpService implements AutoCloseable {
                 t.join(Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
-        if (!handlers.isEmpty()) {
-            LOG.warn("connections still busy after the shutdown deadline", "count", handlers.size());
-        }
+        return handlers.isEmpty();
     }
 
     @Override
