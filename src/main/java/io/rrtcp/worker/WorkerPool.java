@@ -523,7 +523,9 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         }
         for (int i = 0; i < writers.size(); i++) {
             WorkerProcess w = writers.get(i);
-            retire(w, WorkerState.ERRORED, w.killForOutputWhileIdle(bytes.get(i)), true);
+            // retired before the kill, so that the exit handler does not report it as a plain exit
+            retire(w, WorkerState.ERRORED, w.outputWhileIdleReason(bytes.get(i)), true);
+            w.kill();
         }
     }
 

@@ -769,10 +769,8 @@ public final class WorkerProcess {
         }
     }
 
-    /** Kills a worker found writing while idle; the reason, for the pool's log line. */
-    String killForOutputWhileIdle(int bytes) {
-        state = WorkerState.ERRORED;
-        kill();
+    /** Why a worker found writing while idle is killed, for the pool's log line. */
+    String outputWhileIdleReason(int bytes) {
         return "worker " + pid + " " + unsolicited(bytes, "while idle");
     }
 
