@@ -28,6 +28,8 @@
  *                    then "sent to N\n" (a stateless chat: the worker reaches the other clients)
  *   whisper UUID TEXT → tcp.Send TEXT."\n" to connection UUID, then "sent\n" or "error: <message>\n"
  *   relay → "<RR_RELAY>\n" (the relay this worker talks over)
+ *   metric NAME → over RR_RPC, as spiral/roadrunner-metrics does: metrics.Declare counter NAME (namespace "app",
+ *                 label "server"), then metrics.Add 1 for this server; "counted\n" or "error: <message>\n"
  *   leak N → keep N more MB allocated (resident), "leaked N\n"
  *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
  *   truncated → half a frame, then exit(0)
@@ -131,6 +133,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^raw ([0-9a-f]*)$/', $command, $m) => ['raw <hex>', $m[1]],
         preg_match('/^rawthen (\S+) ([0-9a-f]*)$/', $command, $m) => ['rawthen <token> <hex>', [$m[1], $m[2]]],
         preg_match('/^doublelater (\d+) (.*)$/s', $command, $m) => ['doublelater <ms> <text>', [$m[1], $m[2]]],
+        preg_match('/^metric (\S+)$/', $command, $m) => ['metric <name>', $m[1]],
         default => [$command, ''],
     };
 
@@ -160,6 +163,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'whisper <uuid> <text>' => $worker->respond(viaRpc(fn (Rpc $rpc) => $rpc->call('tcp.Send', [
             'uuid' => $arg[0], 'data' => "{$arg[1]}\n"]) ? 'sent' : 'not sent')),
         'leak <mb>' => leakThenRespond($worker, (int)$arg),
+        'metric <name>' => $worker->respond(viaRpc(fn (Rpc $rpc) => countMetric($rpc, $arg, $request->server))),
         'badcrc' => writeBadFrame($worker, 'crc'),
         'badversion' => writeBadFrame($worker, 'version'),
         'truncated' => writeBadFrame($worker, 'truncated'),
@@ -188,6 +192,18 @@ function viaRpc(callable $call): string
     } catch (RpcException $e) {
         return 'error: ' . $e->getMessage() . "\n";
     }
+}
+
+/** What Spiral\RoadRunner\Metrics\Metrics sends (JSON codec) for declare(Collector::counter()...) and add(). */
+function countMetric(Rpc $rpc, string $name, string $server): string
+{
+    $rpc->call('metrics.Declare', ['name' => $name, 'collector' => [
+        'namespace' => 'app', 'subsystem' => '', 'type' => 'counter', 'help' => 'Counted by tcp-worker.php.',
+        'labels' => ['server'], 'buckets' => [],
+    ]]);
+    $rpc->call('metrics.Add', ['name' => $name, 'value' => 1.0, 'labels' => [$server]]);
+
+    return 'counted';
 }
 
 function sleepThenRespond(TcpWorker $worker, int $ms): void

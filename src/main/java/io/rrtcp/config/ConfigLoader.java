@@ -25,12 +25,12 @@ public final class ConfigLoader {
     static final String DEFAULT_RPC_LISTEN = "tcp://127.0.0.1:6001";
 
     private static final Set<String> SECTIONS =
-            Set.of("version", "server", "tcp", "rpc", "logs", "include", "envfile", "endure", "reload");
+            Set.of("version", "server", "tcp", "rpc", "logs", "kv", "include", "envfile", "endure", "reload");
     private static final Set<String> SERVER_KEYS =
             Set.of("command", "env", "relay", "relay_timeout", "on_init", "user", "group");
     private static final Set<String> TCP_KEYS = union(union(Set.of("servers", "read_buf_size", "pool", "shutdown_grace"),
             ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
-    private static final Set<String> TCP_SERVER_KEYS = union(union(Set.of("addr", "delimiter", "read_buf_size"),
+    private static final Set<String> TCP_SERVER_KEYS = union(union(Set.of("addr", "delimiter", "read_buf_size", "tls"),
             ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
     private static final Set<String> POOL_KEYS = Set.of("num_workers", "max_jobs", "allocate_timeout", "destroy_timeout",
             "command", "max_queue_size", "reset_timeout", "stream_timeout", "debug", "supervisor", "dynamic_allocator");
@@ -93,7 +93,7 @@ public final class ConfigLoader {
         }
         String version = version(root.get("version"));
         root.entries().forEach((name, section) -> {
-            if (!SECTIONS.contains(name)) {
+            if (!SECTIONS.contains(name) && !OpsConfigReader.SECTIONS.contains(name)) {
                 section.warn("section is not used by rr-tcp (ignored)");
             }
         });
@@ -101,8 +101,9 @@ public final class ConfigLoader {
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
         LogsConfig logs = Conventions.logs(root.get("logs"));
+        Map<String, KvStorageConfig> kv = KvConfigReader.read(root.get("kv"));
         Optional<ReloadConfig> reload = ReloadReader.read(root.get("reload"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, reload);
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, kv, reload, OpsConfigReader.read(root));
     }
 
     private static String version(Node node) {
@@ -187,7 +188,7 @@ public final class ConfigLoader {
                 env(node.get("env")), bool(node.get("exit_on_error"), true)));
     }
 
-    private static boolean bool(Node node, boolean absent) {
+    static boolean bool(Node node, boolean absent) {
         if (node.isAbsent()) {
             return absent;
         }
@@ -276,7 +277,8 @@ public final class ConfigLoader {
         server.warnUnknownKeys(TCP_SERVER_KEYS);
         TcpServerConfig config = new TcpServerConfig(name, address(name, server.get("addr")),
                 delimiter(server.get("delimiter")), readBufSize(server.get("read_buf_size"), defaultReadBufSize),
-                ConnectionLimitsReader.read(server, defaultLimits), ProxyProtocolReader.forServer(server, defaultProxy));
+                ConnectionLimitsReader.read(server, defaultLimits), ProxyProtocolReader.forServer(server, defaultProxy),
+                TlsConfigReader.read(server, server.file()));
         DelimiterBounds.check(server.get("delimiter"), name, config.delimiter(), config.readBufSize(),
                 config.limits().maxMessageSize());
         return config;

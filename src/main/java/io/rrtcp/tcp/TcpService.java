@@ -22,15 +22,19 @@ public final class TcpService implements AutoCloseable {
     private static final Log LOG = Log.get("tcp");
     private final List<TcpListener> listeners;
     private final RequestExecutor workers;
+    private final TcpMeters meters;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
     private final List<Thread> acceptors = new ArrayList<>();
     private WriteWatchdog writeWatchdog;
+    private final Transports transports;
     private volatile boolean draining;
 
-    private TcpService(List<TcpListener> listeners, RequestExecutor workers) {
+    private TcpService(List<TcpListener> listeners, RequestExecutor workers, Transports transports, TcpMeters meters) {
         this.listeners = listeners;
         this.workers = workers;
+        this.transports = transports;
+        this.meters = meters;
     }
 
     /**
@@ -38,6 +42,13 @@ public final class TcpService implements AutoCloseable {
      * address), then starts accepting.
      */
     public static TcpService start(Iterable<TcpServerConfig> servers, RequestExecutor workers) throws IOException {
+        return start(servers, workers, TcpMeters.NONE);
+    }
+
+    /** As {@link #start(Iterable, RequestExecutor)}, counting each server's connections and messages in {@code meters}. */
+    public static TcpService start(Iterable<TcpServerConfig> servers, RequestExecutor workers, TcpMeters meters)
+            throws IOException {
+        Transports transports = Transports.load(servers); // bad TLS files fail here, before any port is taken
         List<TcpListener> bound = new ArrayList<>();
         try {
             for (TcpServerConfig server : servers) {
@@ -47,16 +58,18 @@ public final class TcpService implements AutoCloseable {
             bound.forEach(TcpListener::close);
             throw e;
         }
-        TcpService service = new TcpService(bound, workers);
+        TcpService service = new TcpService(bound, workers, transports, meters);
         service.accept();
         return service;
     }
 
     private void accept() {
         for (TcpListener listener : listeners) {
+            ServerMeter meter = meters.server(listener.server().name());
             acceptors.add(Thread.ofVirtual().name("accept-" + listener.server().name())
                     .start(() -> listener.acceptLoop((socket, releasePermit) -> {
-                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(), workers, registry);
+                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(),
+                                transports.of(listener.server().name()), workers, registry, meter);
                         Thread t = Thread.ofVirtual().unstarted(() -> {
                             try {
                                 handler.run();
@@ -75,12 +88,23 @@ public final class TcpService implements AutoCloseable {
                     writeWatchdog = new WriteWatchdog(registry, shortest);
                     writeWatchdog.start();
                 });
+        transports.watch();
     }
 
     /** Server name to the address it listens on (the real port when configured as 0). */
     public Map<String, InetSocketAddress> addresses() {
         Map<String, InetSocketAddress> out = new LinkedHashMap<>();
         listeners.forEach(l -> out.put(l.server().name(), l.boundAddress()));
+        return out;
+    }
+
+    /** Server name to whether its listener still accepts connections (false once stopped or if its loop ended). */
+    public Map<String, Boolean> accepting() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            TcpListener l = listeners.get(i);
+            out.put(l.server().name(), l.isOpen() && i < acceptors.size() && acceptors.get(i).isAlive());
+        }
         return out;
     }
 
@@ -123,6 +147,7 @@ public final class TcpService implements AutoCloseable {
      */
     public void stop(Duration timeout) {
         stopAccepting();
+        transports.stopWatching();
         if (writeWatchdog != null) {
             writeWatchdog.stop();
         }

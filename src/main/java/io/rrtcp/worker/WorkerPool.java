@@ -36,6 +36,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
 
     private final PoolOptions options;
     private final WorkerFactory factory;
+    private final PoolMeter meter;
     /** Fair, so that waiting requests get workers in arrival order. */
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition freed = lock.newCondition();
@@ -61,8 +62,14 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     private volatile boolean closed;
 
     public WorkerPool(PoolOptions options, WorkerFactory factory) {
+        this(options, factory, PoolMeter.NONE);
+    }
+
+    /** @param meter told of every worker the pool retires (for restart metrics) */
+    public WorkerPool(PoolOptions options, WorkerFactory factory, PoolMeter meter) {
         this.options = options;
         this.factory = factory;
+        this.meter = meter;
         this.target = new AtomicInteger(options.numWorkers());
         this.waitDeadlines = new WaitDeadlines(lock, freed, options.allocateTimeout());
     }
@@ -118,16 +125,26 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     /** Runs one request on a free worker and returns its reply. */
     @Override
     public Payload exec(Payload request) throws WorkerException {
-        return run(request, false);
+        return run(request, false, ExecObserver.NONE);
+    }
+
+    @Override
+    public Payload exec(Payload request, ExecObserver observer) throws WorkerException {
+        return run(request, false, observer);
     }
 
     /** Delivers a CLOSE event; the worker's answer, if any, is dropped (see {@link WorkerProcess#execClose}). */
     @Override
     public void execClose(Payload closeEvent) throws WorkerException {
-        run(closeEvent, true);
+        run(closeEvent, true, ExecObserver.NONE);
     }
 
-    private Payload run(Payload request, boolean closeEvent) throws WorkerException {
+    @Override
+    public void execClose(Payload closeEvent, ExecObserver observer) throws WorkerException {
+        run(closeEvent, true, observer);
+    }
+
+    private Payload run(Payload request, boolean closeEvent, ExecObserver observer) throws WorkerException {
         if (closed) {
             throw poolClosed();
         }
@@ -143,9 +160,13 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
             }
             int fruitless = 0; // retries on workers that never answered anything: a worker bug, not a recycle
             while (true) {
+                long asked = System.nanoTime();
                 WorkerProcess worker = take(options.allocateTimeout());
+                long lent = System.nanoTime();
+                observer.waited(lent - asked);
                 try {
                     Payload reply = execOn(worker, request, closeEvent);
+                    observer.worked(System.nanoTime() - lent);
                     deathStreak.set(0);
                     if (release(worker) && Thread.currentThread().isVirtual()) {
                         // the worker went to a request that waited: let it write to the worker before this
@@ -331,6 +352,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         }
         boolean counted = workers.remove(worker);
         outgoing.remove(worker);
+        meter.retired(worker.state());
         if (fault) {
             if (worker.served() == 0) {
                 deathStreak.incrementAndGet();
@@ -537,6 +559,11 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Requests inside the pool, waiting for a worker or running on one (what {@code max_queue_size} limits). */
+    public int queueSize() {
+        return inside.get();
     }
 
     public PoolOptions options() {
