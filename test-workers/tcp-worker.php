@@ -12,6 +12,8 @@
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
  *   CRASH_ON_START_IF=path  like CRASH_ON_START while that file exists
  *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
+ *   EXIT_ON_START=1     print "leaving early" to stderr and exit(0) before the pid handshake
+ *   STDOUT_ON_START=text  print text to stdout (not a frame) before the pid handshake, then go on normally
  *   QUIT_ON_REQUEST=1   exit(0) on its first event without answering (breaks the one-reply-per-request rule)
  *   DIE_ON_REQUEST=1    exit(4) on its first event without answering (a worker that starts fine, then keeps dying)
  *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
@@ -32,6 +34,11 @@
  *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
  *   truncated → half a frame, then exit(0)
  *   stream N → N reply chunks flagged STREAM, then a final one     streamhang → one STREAM chunk, then sleep an hour
+ *   pingfirst → a streamed reply whose FIRST chunk carries STREAM|PING; waits for the PONG, then a final chunk
+ *   double TEXT → the echo and a second, unsolicited WRITE frame "extra: TEXT\n" in one write (a buggy worker)
+ *   doublelater MS TEXT → the echo, then MS ms later (the worker idle) a second, unsolicited WRITE "extra: TEXT\n"
+ *   raw HEX → the bytes HEX stands for, as they are, instead of a reply, then exit(7) (FuzzTest's mutated frames)
+ *   rawthen TOKEN HEX → the bytes HEX stands for and then a proper reply "answered TOKEN\n", in one write (FuzzTest)
  */
 
 declare(strict_types=1);
@@ -50,6 +57,15 @@ $crashFlag = getenv('CRASH_ON_START_IF');
 if (getenv('CRASH_ON_START') === '1' || ($crashFlag !== false && $crashFlag !== '' && file_exists($crashFlag))) {
     fwrite(STDERR, "boom\n");
     exit(1);
+}
+$stray = getenv('STDOUT_ON_START');
+if ($stray !== false && $stray !== '') {
+    fwrite(STDOUT, $stray);
+    fflush(STDOUT);
+}
+if (getenv('EXIT_ON_START') === '1') {
+    fwrite(STDERR, "leaving early\n");
+    exit(0);
 }
 if (getenv('HANG_ON_START') === '1') {
     fwrite(STDERR, "hanging before the handshake\n");
@@ -113,6 +129,10 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^whisper (\S+) (.*)$/s', $command, $m) => ['whisper <uuid> <text>', [$m[1], $m[2]]],
         preg_match('/^leak (\d+)$/', $command, $m) => ['leak <mb>', $m[1]],
         preg_match('/^stream (\d+)$/', $command, $m) => ['stream <n>', $m[1]],
+        preg_match('/^double (.*)$/s', $command, $m) => ['double <text>', $m[1]],
+        preg_match('/^raw ([0-9a-f]*)$/', $command, $m) => ['raw <hex>', $m[1]],
+        preg_match('/^rawthen (\S+) ([0-9a-f]*)$/', $command, $m) => ['rawthen <token> <hex>', [$m[1], $m[2]]],
+        preg_match('/^doublelater (\d+) (.*)$/s', $command, $m) => ['doublelater <ms> <text>', [$m[1], $m[2]]],
         preg_match('/^metric (\S+)$/', $command, $m) => ['metric <name>', $m[1]],
         default => [$command, ''],
     };
@@ -149,6 +169,12 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'truncated' => writeBadFrame($worker, 'truncated'),
         'stream <n>' => streamReply($worker, (int)$arg, false),
         'streamhang' => streamReply($worker, 1, true),
+        'pingfirst' => pingFirstStream($worker),
+        'raw <hex>' => rawThenExit($worker, (string)hex2bin($arg)),
+        'rawthen <token> <hex>' => $worker->getWorker()->getRelay()->writeRaw((string)hex2bin($arg[1])
+            . \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame("WRITEanswered {$arg[0]}\n", [5]))),
+        'double <text>' => doubleReply($worker, $request->body, $arg, 0),
+        'doublelater <ms> <text>' => doubleReply($worker, $request->body, $arg[1], max(1, (int)$arg[0])),
         default => $worker->respond($request->body),
     };
 }
@@ -235,6 +261,46 @@ function streamReply(TcpWorker $worker, int $chunks, bool $hang): void
         sleep(3600);
     }
     $worker->respond("last chunk\n");
+}
+
+/** The first chunk of a streamed reply asks for a PONG (byte 10 = STREAM|PING); the rest follows once it came. */
+function pingFirstStream(TcpWorker $worker): void
+{
+    $relay = $worker->getWorker()->getRelay();
+    $flags = \RrTcp\Worker\Frame::BYTE10_STREAM | \RrTcp\Worker\Frame::BYTE10_PING;
+    $relay->send(new \RrTcp\Worker\Frame("WRITEchunk 0\n", [5], 0, $flags));
+    $pong = $relay->waitFrame();
+    if ($pong === null || !($pong->byte10 & \RrTcp\Worker\Frame::BYTE10_PONG)) {
+        fwrite(STDERR, "pingfirst: expected a PONG\n");
+        exit(5);
+    }
+    $worker->respond("pong received\n");
+}
+
+/** Writes bytes that may or may not be a frame in place of a reply, then leaves. */
+function rawThenExit(TcpWorker $worker, string $bytes): never
+{
+    $worker->getWorker()->getRelay()->writeRaw($bytes);
+    exit(7);
+}
+
+/**
+ * A buggy worker: answers, then writes one more WRITE frame nobody asked for. At once: both frames in one write, so
+ * that they reach the pipe together (two writes could be split by the scheduler, see UnsolicitedOutputTest); later:
+ * the reply, then the extra frame after a pause, with the worker idle as far as the server knows.
+ */
+function doubleReply(TcpWorker $worker, string $body, string $text, int $laterMs): void
+{
+    $relay = $worker->getWorker()->getRelay();
+    $reply = \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame('WRITE' . $body, [5]));
+    $extra = \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame("WRITEextra: $text\n", [5]));
+    if ($laterMs === 0) {
+        $relay->writeRaw($reply . $extra);
+        return;
+    }
+    $relay->writeRaw($reply);
+    usleep($laterMs * 1000);
+    $relay->writeRaw($extra);
 }
 
 function stopAndExit(TcpWorker $worker): never

@@ -8,8 +8,11 @@ public final class MessageTooLargeException extends LimitExceededException {
     private final long received;
     private final long limit;
 
-    public MessageTooLargeException(long received, long limit) {
-        this(received, limit, received + " bytes arrived without a delimiter; the limit is " + limit + " bytes");
+    /** @param delimited whether the delimiter came (the message is whole, just too long) */
+    public MessageTooLargeException(long received, long limit, boolean delimited) {
+        this(received, limit, delimited
+                ? "a " + received + "-byte message arrived (delimiter included); the limit is " + limit + " bytes"
+                : received + " bytes arrived without a delimiter; the limit is " + limit + " bytes");
     }
 
     private MessageTooLargeException(long received, long limit, String message) {

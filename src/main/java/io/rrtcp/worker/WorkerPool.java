@@ -58,6 +58,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     /** One reset, add or remove at a time. */
     private final ReentrantLock resizing = new ReentrantLock();
     private volatile Supervisor supervisor;
+    private volatile IdleOutputWatch idleWatch;
     private volatile boolean closed;
 
     public WorkerPool(PoolOptions options, WorkerFactory factory) {
@@ -80,6 +81,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         LOG.info("workers started", "num_workers", options.numWorkers(),
                 "pids", started.stream().map(w -> String.valueOf(w.pid())).toList());
         options.supervisor().ifPresent(s -> supervisor = Supervisor.start(this, s));
+        idleWatch = IdleOutputWatch.start(this);
     }
 
     /** Starts {@code n} workers in parallel: all of them, or none (the ones that started are killed) and the first error. */
@@ -521,6 +523,34 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         }
     }
 
+    /**
+     * Idle workers that wrote output nobody asked for leave the idle FIFO, are killed and replaced: nothing they
+     * wrote is read as a later request's reply (see {@link IdleOutputWatch}).
+     */
+    void evictIdleWriters() {
+        List<WorkerProcess> writers = new ArrayList<>();
+        List<Integer> bytes = new ArrayList<>();
+        lock.lock();
+        try {
+            idle.removeIf(w -> {
+                int waiting = w.outputWhileIdle();
+                if (waiting > 0) {
+                    writers.add(w);
+                    bytes.add(waiting);
+                }
+                return waiting > 0;
+            });
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < writers.size(); i++) {
+            WorkerProcess w = writers.get(i);
+            // retired before the kill, so that the exit handler does not report it as a plain exit
+            retire(w, WorkerState.ERRORED, w.outputWhileIdleReason(bytes.get(i)), true);
+            w.kill();
+        }
+    }
+
     /** Whether the worker waits in the idle FIFO right now. */
     boolean isIdle(WorkerProcess worker) {
         lock.lock();
@@ -687,6 +717,10 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         }
         closed = true;
         waitDeadlines.stop();
+        IdleOutputWatch watch = idleWatch;
+        if (watch != null) {
+            watch.stop();
+        }
         Supervisor s = supervisor;
         if (s != null) {
             s.stop();

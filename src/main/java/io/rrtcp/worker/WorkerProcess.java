@@ -105,8 +105,14 @@ public final class WorkerProcess {
         if (spec.relay().isPresent()) {
             worker.connect(spec.relay().get());
         } else {
-            worker.usePipes();
-            worker.handshake();
+            // held so that the pipes, closed once the process exits, stay open until the handshake's failure is told
+            worker.exchange.lock();
+            try {
+                worker.usePipes();
+                worker.handshake();
+            } finally {
+                worker.exchange.unlock();
+            }
         }
         return worker;
     }
@@ -252,15 +258,29 @@ public final class WorkerProcess {
             send(PID_REQUEST);
             Frame reply = FrameCodec.read(fromWorker, 4096);
             if (reply == null) {
-                throw startFailure(timedOut.get() ? timeout : "exited before answering the pid handshake", null);
+                throw startFailure(timedOut.get() ? timeout : exitedBeforeHandshake("closed its stdout"), null);
             }
             checkPidReply(reply);
             state = WorkerState.READY;
-        } catch (IOException e) {
+        } catch (FrameException e) {
             throw startFailure(timedOut.get() ? timeout : "failed the pid handshake: " + e.getMessage(), e);
+        } catch (IOException e) {
+            // a worker that quit first makes our write or read fail in ways that vary by the race (broken pipe, stream
+            // closed, bad descriptor): its exit is the news
+            throw startFailure(timedOut.get() ? timeout : exitedBeforeHandshake(e.getMessage()), e);
         } finally {
             watchdog.cancel(false);
         }
+    }
+
+    /** "exited with code N before answering the pid handshake", or when it still runs, what the pipe said. */
+    private String exitedBeforeHandshake(String pipeSaid) {
+        if (awaitExit(EXIT_GRACE)) {
+            byte[] stdout = unreadOutput();
+            return "exited with code " + process.exitValue() + " before answering the pid handshake"
+                    + (stdout.length == 0 ? "" : "; its stdout: " + FrameCodec.printable(stdout, new byte[0]));
+        }
+        return "failed the pid handshake: " + pipeSaid;
     }
 
     private void checkPidReply(Frame reply) throws WorkerException {
@@ -288,7 +308,7 @@ public final class WorkerProcess {
         awaitExit(Duration.ofSeconds(1));
         awaitPumps(Duration.ofSeconds(1)); // its last words, e.g. a PHP parse error, belong in the message
         String stderr = recentStderr();
-        String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
+        String exit = process.isAlive() || why.startsWith("exited with code") ? "" : " (exit code " + process.exitValue() + ")";
         String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())
                 + (stderr.isEmpty() ? "" : "; its stderr:\n" + stderr);
         return new WorkerException(WorkerException.Kind.START_FAILED, pid, false, message, cause);
@@ -379,6 +399,7 @@ public final class WorkerProcess {
             state = WorkerState.WORKING;
             sendRequest(request);
             Payload answer = receiveReply(request);
+            refuseOutputAfterReply();
             served++;
             return answer;
         } catch (WorkerException e) {
@@ -435,6 +456,7 @@ public final class WorkerProcess {
             byte[] both = Arrays.copyOf(request, request.length + PID_REQUEST.length);
             System.arraycopy(PID_REQUEST, 0, both, request.length, PID_REQUEST.length);
             ensureAlive();
+            refuseOutputBeforeRequest();
             execs.incrementAndGet();
             try {
                 send(both);
@@ -448,6 +470,7 @@ public final class WorkerProcess {
                     throw broken(true, "sent two replies to one CLOSE event; expected at most one before the pid reply", null);
                 }
             }
+            refuseOutputAfterReply();
             state = WorkerState.READY;
         } catch (WorkerException e) {
             throw execTtlFired.get() ? execTtlExpired(execTtl, e) : e;
@@ -477,6 +500,7 @@ public final class WorkerProcess {
 
     private void sendRequest(Payload request) throws WorkerException {
         ensureAlive();
+        refuseOutputBeforeRequest();
         execs.incrementAndGet();
         try {
             send(request);
@@ -625,6 +649,9 @@ public final class WorkerProcess {
         byte[] context = Arrays.copyOfRange(reply.payload(), 0, (int) split);
         byte[] body = Arrays.copyOfRange(reply.payload(), (int) split, reply.payload().length);
         if (reply.hasStream(Frame.STREAM)) {
+            if (reply.hasStream(Frame.PING)) { // the first chunk may ask too; the worker waits for this PONG
+                pong();
+            }
             drainStream();
             state = WorkerState.READY;
             throw new WorkerException(WorkerException.Kind.STREAM_REFUSED, pid, true,
@@ -643,25 +670,108 @@ public final class WorkerProcess {
         return new Payload(context, body);
     }
 
-    /** Reads and drops the rest of a streamed reply, answering PINGs, within destroy_timeout. */
+    private void pong() throws WorkerException {
+        try {
+            send(FrameCodec.encode(new Frame(0, Frame.PONG, new int[0], new byte[0])));
+        } catch (IOException e) {
+            throw broken(true, "cannot answer its PING: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and drops the rest of a streamed reply, answering PINGs, within stream_timeout. */
     private void drainStream() throws WorkerException {
-        ScheduledFuture<?> watchdog = Timers.schedule(spec.streamTimeout(), this::kill);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Duration limit = spec.streamTimeout();
+        ScheduledFuture<?> watchdog = Timers.schedule(limit, () -> {
+            timedOut.set(true);
+            LOG.warn("worker sent no more of its streamed reply within stream_timeout; killing it", "pid", pid,
+                    "stream_timeout", limit, "raise", "tcp.pool.stream_timeout");
+            kill();
+        });
+        String stalled = "was killed: no more of its streamed reply came within stream_timeout=" + limit.toMillis() + "ms";
         try {
             Frame chunk;
             do {
                 chunk = FrameCodec.read(fromWorker, spec.maxPayload());
                 if (chunk == null) {
-                    throw broken(true, "closed its stdout (EOF) in the middle of a stream", null);
+                    throw broken(true, timedOut.get() ? stalled : "closed its stdout (EOF) in the middle of a stream", null);
                 }
                 if (chunk.hasStream(Frame.PING)) {
-                    send(FrameCodec.encode(new Frame(0, Frame.PONG, new int[0], new byte[0])));
+                    pong();
                 }
             } while (chunk.hasStream(Frame.STREAM));
         } catch (IOException e) {
-            throw broken(true, "failed while its stream was drained: " + e.getMessage(), e);
+            throw broken(true, timedOut.get() ? stalled : "failed while its stream was drained: " + e.getMessage(), e);
         } finally {
             watchdog.cancel(false);
         }
+    }
+
+    /**
+     * Bytes waiting on the worker's output with no request out: it wrote while idle (a stray frame, a second reply).
+     * Read as the coming request's reply they would reach the wrong client, so the worker is killed first; the
+     * request was not sent and goes to another worker.
+     */
+    private void refuseOutputBeforeRequest() throws WorkerException {
+        int waiting = waitingOutput();
+        if (waiting > 0) {
+            throw broken(false, unsolicited(waiting, "before a request was sent") + "; the request goes to another worker",
+                    null);
+        }
+    }
+
+    /**
+     * Bytes waiting right after a whole reply: a second reply to one request. Which frame was meant is unknowable,
+     * so the request fails (its client is closed) and the worker is killed before the extra reaches anyone.
+     */
+    private void refuseOutputAfterReply() throws WorkerException {
+        int waiting = waitingOutput();
+        if (waiting > 0) {
+            throw broken(true, unsolicited(waiting, "right after its reply (a second reply to one request)")
+                    + "; the request fails", null);
+        }
+    }
+
+    private String unsolicited(int bytes, String when) {
+        return "wrote " + bytes + " bytes nobody asked for " + when + "; killed";
+    }
+
+    /** What the worker wrote that is still unread, up to 512 bytes, for an error message. */
+    private byte[] unreadOutput() {
+        try {
+            return fromWorker.readNBytes(Math.min(512, fromWorker.available()));
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    /** How many bytes the worker wrote that wait unread; 0 when none or when the output is gone. */
+    private int waitingOutput() {
+        try {
+            return fromWorker.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * For the pool's idle watch: the bytes an idle worker wrote that nobody asked for, or 0 (also while a request
+     * holds the worker, whose own checks apply then).
+     */
+    int outputWhileIdle() {
+        if (!exchange.tryLock()) {
+            return 0;
+        }
+        try {
+            return state == WorkerState.READY ? waitingOutput() : 0;
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    /** Why a worker found writing while idle is killed, for the pool's log line. */
+    String outputWhileIdleReason(int bytes) {
+        return "worker " + pid + " " + unsolicited(bytes, "while idle");
     }
 
     private WorkerException broken(boolean delivered, String why, Throwable cause) {
