@@ -97,6 +97,14 @@ class FramingConfigTest {
     }
 
     @Test
+    void theDelimiterBoundsDoNotApplyWhenThereIsNoDelimiter() {
+        // the default "\r\n" would not fit a 1-byte cap, but a length-framed server never looks for it
+        Framing.Length field = length("framing: length\nlength: {size: 1}\nmax_message_size: \"1B\"");
+        assertEquals(1, field.size());
+        assertEquals("tcp.servers.dev.delimiter", error("delimiter: \"\\r\\n\"\nmax_message_size: \"1B\"").key());
+    }
+
+    @Test
     void aLengthSectionWithoutLengthFramingIsAnError() {
         ConfigException e = error("length: {size: 2}");
         assertEquals("tcp.servers.dev.length", e.key());
