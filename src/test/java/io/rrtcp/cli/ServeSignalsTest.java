@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Signals to a real {@code rr-tcp serve} process, as an operator or a process manager sends them (issue 10, items 7, 8). */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -62,6 +63,8 @@ class ServeSignalsTest {
     void aStopSignalUnderLoadStopsGracefullyWithEveryCloseDelivered(String signal) throws Exception {
         int port = ServeProcess.freePort();
         try (ServeProcess serve = ServeProcess.start(config(port, 3, "", ""))) {
+            assumeFalse(ignoredAtStart(serve.process().pid(), signal), "SIG" + signal + " was ignored when this "
+                    + "process tree started (a shell's background job ignores SIGINT), so no program in it can catch it");
             List<ProcessHandle> workers = serve.process().descendants().toList();
             List<Socket> clients = new ArrayList<>();
             try {
@@ -96,6 +99,24 @@ class ServeSignalsTest {
                 w.onExit().get(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Whether a signal is ignored in a process (its SigIgn mask), as it is for a background job's SIGINT. */
+    private static boolean ignoredAtStart(long pid, String signal) throws IOException {
+        int number = switch (signal) {
+            case "HUP" -> 1;
+            case "INT" -> 2;
+            case "ABRT" -> 6;
+            case "TERM" -> 15;
+            default -> throw new IllegalArgumentException(signal);
+        };
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                return (mask & (1L << (number - 1))) != 0;
+            }
+        }
+        return false;
     }
 
     @Test
