@@ -12,6 +12,8 @@
  *   CRASH_ON_START=1    print "boom" to stderr and exit(1) before the pid handshake
  *   CRASH_ON_START_IF=path  like CRASH_ON_START while that file exists
  *   HANG_ON_START=1     never answer the pid handshake (sleeps an hour first)
+ *   EXIT_ON_START=1     print "leaving early" to stderr and exit(0) before the pid handshake
+ *   STDOUT_ON_START=text  print text to stdout (not a frame) before the pid handshake, then go on normally
  *   QUIT_ON_REQUEST=1   exit(0) on its first event without answering (breaks the one-reply-per-request rule)
  *   DIE_ON_REQUEST=1    exit(4) on its first event without answering (a worker that starts fine, then keeps dying)
  *   RR_RELAY            pipes (default), tcp://host:port or unix:///path.sock, set by the server
@@ -30,6 +32,9 @@
  *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
  *   truncated → half a frame, then exit(0)
  *   stream N → N reply chunks flagged STREAM, then a final one     streamhang → one STREAM chunk, then sleep an hour
+ *   pingfirst → a streamed reply whose FIRST chunk carries STREAM|PING; waits for the PONG, then a final chunk
+ *   double TEXT → the echo, then at once a second, unsolicited WRITE frame "extra: TEXT\n" (a buggy worker)
+ *   doublelater TEXT → the echo, then 50 ms later (the worker idle) a second, unsolicited WRITE "extra: TEXT\n"
  */
 
 declare(strict_types=1);
@@ -48,6 +53,15 @@ $crashFlag = getenv('CRASH_ON_START_IF');
 if (getenv('CRASH_ON_START') === '1' || ($crashFlag !== false && $crashFlag !== '' && file_exists($crashFlag))) {
     fwrite(STDERR, "boom\n");
     exit(1);
+}
+$stray = getenv('STDOUT_ON_START');
+if ($stray !== false && $stray !== '') {
+    fwrite(STDOUT, $stray);
+    fflush(STDOUT);
+}
+if (getenv('EXIT_ON_START') === '1') {
+    fwrite(STDERR, "leaving early\n");
+    exit(0);
 }
 if (getenv('HANG_ON_START') === '1') {
     fwrite(STDERR, "hanging before the handshake\n");
@@ -111,6 +125,8 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^whisper (\S+) (.*)$/s', $command, $m) => ['whisper <uuid> <text>', [$m[1], $m[2]]],
         preg_match('/^leak (\d+)$/', $command, $m) => ['leak <mb>', $m[1]],
         preg_match('/^stream (\d+)$/', $command, $m) => ['stream <n>', $m[1]],
+        preg_match('/^double (.*)$/s', $command, $m) => ['double <text>', $m[1]],
+        preg_match('/^doublelater (.*)$/s', $command, $m) => ['doublelater <text>', $m[1]],
         default => [$command, ''],
     };
 
@@ -145,6 +161,9 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'truncated' => writeBadFrame($worker, 'truncated'),
         'stream <n>' => streamReply($worker, (int)$arg, false),
         'streamhang' => streamReply($worker, 1, true),
+        'pingfirst' => pingFirstStream($worker),
+        'double <text>' => doubleReply($worker, $request->body, $arg, 0),
+        'doublelater <text>' => doubleReply($worker, $request->body, $arg, 50),
         default => $worker->respond($request->body),
     };
 }
@@ -219,6 +238,30 @@ function streamReply(TcpWorker $worker, int $chunks, bool $hang): void
         sleep(3600);
     }
     $worker->respond("last chunk\n");
+}
+
+/** The first chunk of a streamed reply asks for a PONG (byte 10 = STREAM|PING); the rest follows once it came. */
+function pingFirstStream(TcpWorker $worker): void
+{
+    $relay = $worker->getWorker()->getRelay();
+    $flags = \RrTcp\Worker\Frame::BYTE10_STREAM | \RrTcp\Worker\Frame::BYTE10_PING;
+    $relay->send(new \RrTcp\Worker\Frame("WRITEchunk 0\n", [5], 0, $flags));
+    $pong = $relay->waitFrame();
+    if ($pong === null || !($pong->byte10 & \RrTcp\Worker\Frame::BYTE10_PONG)) {
+        fwrite(STDERR, "pingfirst: expected a PONG\n");
+        exit(5);
+    }
+    $worker->respond("pong received\n");
+}
+
+/** A buggy worker: answers, then writes one more WRITE frame nobody asked for (at once or after a pause). */
+function doubleReply(TcpWorker $worker, string $body, string $text, int $laterMs): void
+{
+    $worker->respond($body);
+    if ($laterMs > 0) {
+        usleep($laterMs * 1000);
+    }
+    $worker->getWorker()->getRelay()->send(new \RrTcp\Worker\Frame("WRITEextra: $text\n", [5]));
 }
 
 function stopAndExit(TcpWorker $worker): never

@@ -14,16 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import sun.misc.Signal;
 
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** {@code rr-tcp serve}: runs the server until SIGINT or SIGTERM, then stops in order and exits 0. */
+/** {@code rr-tcp serve}: runs the server until a stop signal (see {@link Signals}), then stops in order and exits 0. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Start the workers and the TCP servers of the config; stop on SIGINT/SIGTERM.")
+        description = "Start the workers and the TCP servers of the config; stop on SIGINT/SIGTERM/SIGHUP/SIGABRT,"
+                + " reset the workers on SIGUSR2.")
 public final class ServeCommand implements Callable<Integer> {
     private static final Log LOG = Log.get("rr-tcp");
 
@@ -50,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
             return fail(2, e);
         }
         config.warnings().forEach(w -> LOG.warn(w));
-        CountDownLatch stop = stopOnSignals();
+        Signals signals = Signals.install();
         RrTcpServer server;
         try {
             server = RrTcpServer.start(config, main.workingDirectory());
@@ -62,7 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
                 "servers", server.addresses().size(), "workers", server.pool().workers().size(),
                 "rpc", server.rpcAddress().map(Object::toString).orElse("off"), "carriers", Carriers.configured(),
                 "pipes", config.server().relay().type() == RelayConfig.Type.PIPES ? PipeChannels.mode() : "unused");
-        stop.await();
+        signals.started(server.pool());
+        signals.awaitStop();
         server.close();
         LOG.info("rr-tcp stopped");
         return 0;
@@ -74,24 +73,6 @@ public final class ServeCommand implements Callable<Integer> {
             e.printStackTrace(spec.commandLine().getErr());
         }
         return code;
-    }
-
-    /** First SIGINT/SIGTERM: graceful stop. Second: exit at once with code 1, as rr does. */
-    private static CountDownLatch stopOnSignals() {
-        CountDownLatch latch = new CountDownLatch(1);
-        AtomicInteger received = new AtomicInteger();
-        for (String name : new String[]{"INT", "TERM"}) {
-            Signal.handle(new Signal(name), signal -> {
-                if (received.incrementAndGet() == 1) {
-                    LOG.info("stop signal received", "signal", "SIG" + signal.getName());
-                    latch.countDown();
-                } else {
-                    LOG.warn("exit forced");
-                    System.exit(1);
-                }
-            });
-        }
-        return latch;
     }
 
     /** Last resort when the JVM exits some other way: no worker may outlive the server. */

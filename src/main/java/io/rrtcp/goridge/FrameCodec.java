@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.CRC32;
 
@@ -91,7 +92,7 @@ public final class FrameCodec {
         }
         if (got < HEADER_SIZE) {
             throw new FrameException("truncated frame: stream ended after " + got + " of 12 header bytes: "
-                    + HexFormat.of().formatHex(header, 0, got));
+                    + printable(Arrays.copyOf(header, got), Frame.EMPTY));
         }
         if (startsWith(header, COULD_NOT_OPEN)) {
             throw new FrameException("worker printed to stdout instead of a frame: "
@@ -205,23 +206,38 @@ public final class FrameCodec {
         }
     }
 
-    /** Shows bytes as text when they look like text (stray output), else as hex. */
-    static String printable(byte[] head, byte[] rest) {
+    /**
+     * Shows bytes as text when they start as text (stray output), else as hex. Stray output is often followed by a
+     * real frame that arrived with it; the text part stays readable and the binary rest is shown as hex.
+     */
+    public static String printable(byte[] head, byte[] rest) {
         byte[] all = new byte[head.length + rest.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(rest, 0, all, head.length, rest.length);
         int shown = Math.min(all.length, 512);
-        boolean text = true;
-        for (int i = 0; i < shown; i++) {
-            int c = all[i] & 0xFF;
-            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7F) {
-                text = false;
-                break;
-            }
+        int text = 0;
+        while (text < shown && isText(all[text] & 0xFF)) {
+            text++;
         }
-        String body = text
-                ? '"' + new String(all, 0, shown, StandardCharsets.UTF_8).replace("\n", "\\n").replace("\r", "\\r") + '"'
-                : HexFormat.of().formatHex(all, 0, shown);
+        String body;
+        if (text == shown) {
+            body = quoted(all, shown);
+        } else if (text >= MIN_TEXT_PREFIX) {
+            body = quoted(all, text) + " then " + HexFormat.of().formatHex(all, text, shown);
+        } else {
+            body = HexFormat.of().formatHex(all, 0, shown);
+        }
         return body + (all.length > shown ? " (+" + (all.length - shown) + " more bytes)" : "");
+    }
+
+    /** Fewer leading text bytes than this are more likely a binary header than stray output. */
+    private static final int MIN_TEXT_PREFIX = 2;
+
+    private static boolean isText(int c) {
+        return (c >= 0x20 || c == '\n' || c == '\r' || c == '\t') && c != 0x7F;
+    }
+
+    private static String quoted(byte[] all, int length) {
+        return '"' + new String(all, 0, length, StandardCharsets.UTF_8).replace("\n", "\\n").replace("\r", "\\r") + '"';
     }
 }

@@ -49,12 +49,15 @@ public final class PipeChannels implements AutoCloseable {
 
     private final Pipe.SourceChannel fromWorker;
     private final Pipe.SinkChannel toWorker;
+    /** The original stream on the worker's stdout descriptor, kept only to ask how many bytes wait (FIONREAD). */
+    private final FileInputStream waitingProbe;
     /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
     private long typicalWaitNanos = SPIN_LIMIT_NANOS;
 
-    private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker) {
+    private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker, FileInputStream waitingProbe) {
         this.fromWorker = fromWorker;
         this.toWorker = toWorker;
+        this.waitingProbe = waitingProbe;
     }
 
     /** Why channels cannot be used in this JVM, or null when they can. */
@@ -96,7 +99,7 @@ public final class PipeChannels implements AutoCloseable {
                 ACCESS.out.set(stdin, OutputStream.nullOutputStream());
             }
             source.configureBlocking(false); // reads look first, then wait (see input())
-            return Optional.of(new PipeChannels(source, sink));
+            return Optional.of(new PipeChannels(source, sink, outOfWorker));
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             LOG.debug("cannot use channels for the worker pipes; using the process streams", "pid", process.pid(),
                     "error", String.valueOf(e));
@@ -126,6 +129,12 @@ public final class PipeChannels implements AutoCloseable {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 return len == 0 ? 0 : awaitRead(ByteBuffer.wrap(b, off, len));
+            }
+
+            /** Bytes in the pipe right now, without reading them: how unsolicited worker output is noticed. */
+            @Override
+            public int available() throws IOException {
+                return fromWorker.isOpen() ? waitingProbe.available() : 0;
             }
         };
     }

@@ -52,6 +52,9 @@ public interface Worker {
     /** Its last lines of stderr, for error messages. */
     String recentStderr();
 
+    /** Bytes it wrote while idle that nobody asked for (0 when none, or while a request holds it). */
+    int outputWhileIdle();
+
     /** Memory and CPU figures, zeros when they cannot be read. */
     ProcStats stats();
 }

@@ -54,6 +54,24 @@ final class WorkerChannel {
         return in.count;
     }
 
+    /** How many bytes the worker wrote that wait unread; 0 when none or when the output is gone. */
+    int waiting() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** What the worker wrote that is still unread, up to {@code max} bytes, for an error message. */
+    byte[] unread(int max) {
+        try {
+            return in.readNBytes(Math.min(max, in.available()));
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
     void write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();

@@ -4,6 +4,7 @@ import io.rrtcp.goridge.Frame;
 import io.rrtcp.goridge.FrameCodec;
 import io.rrtcp.goridge.FrameException;
 import io.rrtcp.goridge.PidHandshake;
+import io.rrtcp.log.Log;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The goridge frame protocol with one worker, over its {@link WorkerChannel}: one request frame out, one reply in,
@@ -18,6 +20,7 @@ import java.util.Arrays;
  * is killed. The caller holds the worker's exchange lock.
  */
 final class WorkerExchange {
+    private static final Log LOG = Log.get("server");
     /** Requests up to this long are built in one array and written at once. */
     private static final int SMALL_FRAME = 64 * 1024;
     /** Reply bodies longer than this are read in chunks of this size. */
@@ -71,7 +74,11 @@ final class WorkerExchange {
     /** One request and its reply. */
     Reply exec(Payload request) throws WorkerException {
         sendRequest(request);
-        return receiveReply(request);
+        Reply reply = receiveReply(request);
+        if (reply instanceof Reply.Answer) {
+            refuseOutputAfterReply();
+        }
+        return reply;
     }
 
     /**
@@ -84,6 +91,7 @@ final class WorkerExchange {
         byte[] both = Arrays.copyOf(request, request.length + PidHandshake.REQUEST.length);
         System.arraycopy(PidHandshake.REQUEST, 0, both, request.length, PidHandshake.REQUEST.length);
         ensureAlive();
+        refuseOutputBeforeRequest();
         try {
             channel.write(both);
         } catch (IOException e) {
@@ -92,6 +100,7 @@ final class WorkerExchange {
         if (!receiveWhole().has(Frame.CONTROL) && !receiveWhole().has(Frame.CONTROL)) {
             throw broken(true, "sent two replies to one CLOSE event; expected at most one before the pid reply", null);
         }
+        refuseOutputAfterReply();
     }
 
     /** The stop command; true if it was written. */
@@ -123,6 +132,7 @@ final class WorkerExchange {
 
     private void sendRequest(Payload request) throws WorkerException {
         ensureAlive();
+        refuseOutputBeforeRequest();
         try {
             send(request);
         } catch (IOException e) {
@@ -257,6 +267,9 @@ final class WorkerExchange {
                     + reply.payload().length + " bytes", null);
         }
         if (reply.hasStream(Frame.STREAM)) {
+            if (reply.hasStream(Frame.PING)) { // the first chunk may ask too; the worker waits for this PONG
+                pong();
+            }
             drainStream();
             return new Reply.StreamRefused();
         }
@@ -272,25 +285,70 @@ final class WorkerExchange {
         return new Reply.Answer(new Payload(context, body));
     }
 
+    private void pong() throws WorkerException {
+        try {
+            channel.write(FrameCodec.encode(new Frame(0, Frame.PONG, new int[0], new byte[0])));
+        } catch (IOException e) {
+            throw broken(true, "cannot answer its PING: " + e.getMessage(), e);
+        }
+    }
+
     /** Reads and drops the rest of a streamed reply, answering PINGs, within stream_timeout. */
     private void drainStream() throws WorkerException {
-        TimeSource.Cancellable watchdog = time.schedule(spec.streamTimeout(), peer::kill);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Duration limit = spec.streamTimeout();
+        TimeSource.Cancellable watchdog = time.schedule(limit, () -> {
+            timedOut.set(true);
+            LOG.warn("worker sent no more of its streamed reply within stream_timeout; killing it", "pid", peer.pid(),
+                    "stream_timeout", limit, "raise", "tcp.pool.stream_timeout");
+            peer.kill();
+        });
+        String stalled = "was killed: no more of its streamed reply came within stream_timeout=" + limit.toMillis() + "ms";
         try {
             Frame chunk;
             do {
                 chunk = FrameCodec.read(channel.input(), spec.maxPayload());
                 if (chunk == null) {
-                    throw broken(true, "closed its stdout (EOF) in the middle of a stream", null);
+                    throw broken(true, timedOut.get() ? stalled : "closed its stdout (EOF) in the middle of a stream", null);
                 }
                 if (chunk.hasStream(Frame.PING)) {
-                    channel.write(FrameCodec.encode(new Frame(0, Frame.PONG, new int[0], new byte[0])));
+                    pong();
                 }
             } while (chunk.hasStream(Frame.STREAM));
         } catch (IOException e) {
-            throw broken(true, "failed while its stream was drained: " + e.getMessage(), e);
+            throw broken(true, timedOut.get() ? stalled : "failed while its stream was drained: " + e.getMessage(), e);
         } finally {
             watchdog.cancel();
         }
+    }
+
+    /**
+     * Bytes waiting on the worker's output with no request out: it wrote while idle (a stray frame, a second reply).
+     * Read as the coming request's reply they would reach the wrong client, so the worker is killed first; the
+     * request was not sent and goes to another worker.
+     */
+    private void refuseOutputBeforeRequest() throws WorkerException {
+        int waiting = channel.waiting();
+        if (waiting > 0) {
+            throw broken(false, unsolicited(waiting, "before a request was sent") + "; the request goes to another worker",
+                    null);
+        }
+    }
+
+    /**
+     * Bytes waiting right after a whole reply: a second reply to one request. Which frame was meant is unknowable,
+     * so the request fails (its client is closed) and the worker is killed before the extra reaches anyone.
+     */
+    private void refuseOutputAfterReply() throws WorkerException {
+        int waiting = channel.waiting();
+        if (waiting > 0) {
+            throw broken(true, unsolicited(waiting, "right after its reply (a second reply to one request)")
+                    + "; the request fails", null);
+        }
+    }
+
+    static String unsolicited(int bytes, String when) {
+        return "wrote " + bytes + " bytes nobody asked for " + when + "; killed";
     }
 
     private WorkerException broken(boolean delivered, String why, Throwable cause) {

@@ -28,6 +28,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     private final RequestExecutor executor;
     private final PoolAdmin admin;
     private final Supervisor supervisor;
+    private final IdleOutputWatch idleWatch;
     private volatile boolean closed;
 
     public WorkerPool(PoolOptions options, WorkerFactory factory) {
@@ -48,6 +49,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         this.admin = new PoolAdmin(options, factory, roster, lifecycle, pooled, replenisher, time, this::isClosed);
         this.supervisor = options.supervisor().map(s -> new Supervisor(roster, lifecycle, s, time))
                 .orElse(null);
+        this.idleWatch = new IdleOutputWatch(roster, lifecycle);
     }
 
     private boolean isClosed() {
@@ -77,6 +79,9 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 "pids", started.stream().map(w -> String.valueOf(w.pid())).toList());
         if (supervisor != null) {
             supervisor.start();
+        }
+        if (!options.debug()) {
+            idleWatch.start(time);
         }
     }
 
@@ -139,6 +144,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
         }
         closed = true;
         List<Roster.Entry> idleNow = idle.close(); // every waiting request sees the pool closed
+        idleWatch.stop();
         if (supervisor != null) {
             supervisor.stop();
         }

@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.FrameCodec;
+import io.rrtcp.goridge.FrameException;
 import io.rrtcp.goridge.SocketRelayServer;
 import io.rrtcp.log.Log;
 
@@ -63,8 +65,14 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
         if (spec.relay().isPresent()) {
             worker.connect(spec.relay().get());
         } else {
-            worker.usePipes();
-            worker.handshake();
+            // held so that the pipes, closed once the process exits, stay open until the handshake's failure is told
+            worker.exchangeLock.lock();
+            try {
+                worker.usePipes();
+                worker.handshake();
+            } finally {
+                worker.exchangeLock.unlock();
+            }
         }
         return worker;
     }
@@ -119,13 +127,27 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
                 LOG.debug("worker reports another pid than the process it runs in", "pid", pid, "reported", reported);
             }
             state = WorkerState.READY;
-        } catch (EOFException e) {
-            throw startFailure(timedOut.get() ? timeout : "exited before answering the pid handshake", e);
-        } catch (IOException e) {
+        } catch (FrameException e) {
             throw startFailure(timedOut.get() ? timeout : "failed the pid handshake: " + e.getMessage(), e);
+        } catch (EOFException e) {
+            throw startFailure(timedOut.get() ? timeout : exitedBeforeHandshake("closed its stdout"), null);
+        } catch (IOException e) {
+            // a worker that quit first makes our write or read fail in ways that vary by the race (broken pipe, stream
+            // closed, bad descriptor): its exit is the news
+            throw startFailure(timedOut.get() ? timeout : exitedBeforeHandshake(e.getMessage()), e);
         } finally {
             watchdog.cancel();
         }
+    }
+
+    /** "exited with code N before answering the pid handshake", or when it still runs, what the pipe said. */
+    private String exitedBeforeHandshake(String pipeSaid) {
+        if (awaitExit(Duration.ofSeconds(2))) {
+            byte[] stdout = channel.unread(512);
+            return "exited with code " + process.exitValue() + " before answering the pid handshake"
+                    + (stdout.length == 0 ? "" : "; its stdout: " + FrameCodec.printable(stdout, new byte[0]));
+        }
+        return "failed the pid handshake: " + pipeSaid;
     }
 
     private WorkerException startFailure(String why, Throwable cause) {
@@ -133,7 +155,7 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
         awaitExit(Duration.ofSeconds(1));
         output.awaitEnd(Duration.ofSeconds(1)); // its last words, e.g. a PHP parse error, belong in the message
         String stderr = output.recent();
-        String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
+        String exit = process.isAlive() || why.startsWith("exited with code") ? "" : " (exit code " + process.exitValue() + ")";
         String message = "worker " + pid + " " + why + exit + "; command: " + String.join(" ", spec.command())
                 + (stderr.isEmpty() ? "" : "; its stderr:\n" + stderr);
         return new WorkerException(WorkerException.Kind.START_FAILED, pid, false, message, cause);
@@ -312,6 +334,22 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return !process.isAlive();
+        }
+    }
+
+    /**
+     * For the pool's idle watch: the bytes an idle worker wrote that nobody asked for, or 0 (also while a request
+     * holds the worker, whose own checks apply then).
+     */
+    @Override
+    public int outputWhileIdle() {
+        if (!exchangeLock.tryLock()) {
+            return 0;
+        }
+        try {
+            return state == WorkerState.READY ? channel.waiting() : 0;
+        } finally {
+            exchangeLock.unlock();
         }
     }
 

@@ -42,6 +42,24 @@ final class ServeProcess implements AutoCloseable {
         return startExactly(List.of(), "serve", "-c", config.toString());
     }
 
+    /** Starts serve on {@code config} without waiting for it to say it started (for signals during start-up). */
+    static ServeProcess launch(Path config) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(PipeChannels.JVM_OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of("serve", "-c", config.toString()));
+        return new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    }
+
+    /** Sends the named signal (e.g. "HUP") to the serve process with kill(1). */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     private static ServeProcess startExactly(List<String> jvmOptions, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));

@@ -101,7 +101,7 @@ class WorkerFaultTest extends ServerTest {
                 () -> TestServer.in(dir).env("CRASH_ON_START", "1").start());
         assertEquals(WorkerException.Kind.START_FAILED, e.kind());
         assertTrue(e.getMessage().contains("boom"), e.getMessage());
-        assertTrue(e.getMessage().contains("exit code 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("exited with code 1 before answering the pid handshake"), e.getMessage());
     }
 
     /** Sends {@code sleep MS} on {@code busy} and waits until the pool's single worker is working on it. */

@@ -159,6 +159,11 @@ final class FakeWorker implements Worker {
     }
 
     @Override
+    public int outputWhileIdle() {
+        return 0;
+    }
+
+    @Override
     public ProcStats stats() {
         return new ProcStats(rss, 0);
     }
