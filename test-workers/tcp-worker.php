@@ -28,6 +28,7 @@
  *                    then "sent to N\n" (a stateless chat: the worker reaches the other clients)
  *   whisper UUID TEXT → tcp.Send TEXT."\n" to connection UUID, then "sent\n" or "error: <message>\n"
  *   relay → "<RR_RELAY>\n" (the relay this worker talks over)
+ *   whoami → "<euid>:<egid>\n"          getenv NAME → "<value>\n", or "(unset)\n"
  *   leak N → keep N more MB allocated (resident), "leaked N\n"
  *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
  *   truncated → half a frame, then exit(0)
@@ -127,6 +128,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^stream (\d+)$/', $command, $m) => ['stream <n>', $m[1]],
         preg_match('/^double (.*)$/s', $command, $m) => ['double <text>', $m[1]],
         preg_match('/^doublelater (.*)$/s', $command, $m) => ['doublelater <text>', $m[1]],
+        preg_match('/^getenv (\S+)$/', $command, $m) => ['getenv <name>', $m[1]],
         default => [$command, ''],
     };
 
@@ -146,6 +148,8 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         ], JSON_UNESCAPED_SLASHES) . "\n"),
         'pid' => $worker->respond(getmypid() . "\n"),
         'relay' => $worker->respond((getenv('RR_RELAY') ?: 'pipes') . "\n"),
+        'whoami' => $worker->respond(posix_geteuid() . ':' . posix_getegid() . "\n"),
+        'getenv <name>' => $worker->respond((getenv($arg) === false ? '(unset)' : getenv($arg)) . "\n"),
         'sleep <ms>' => sleepThenRespond($worker, (int)$arg),
         'die' => exit(3),
         'garbage' => $worker->getWorker()->getRelay()->writeRaw("this is not a frame at all!!\n"),

@@ -84,7 +84,9 @@ public final class ConfigLoader {
     /** As {@link #parse(String, Path)}, after {@code envfile}, {@code -o} overrides and {@code ${VAR}} substitution. */
     public static RrConfig parse(String yaml, Path file, ConfigOptions options) {
         List<String> warnings = new ArrayList<>();
-        Object tree = Conventions.apply(YamlReader.read(yaml, file), file, options, warnings);
+        Object raw = YamlReader.read(yaml, file);
+        Map<String, String> env = Conventions.environment(raw, file, options);
+        Object tree = Conventions.apply(raw, file, env, options, warnings);
         Node root = Node.root(tree, file, warnings);
         if (!root.isAbsent() && !root.isMap()) {
             throw root.error("the file must be a map of sections (version, server, tcp, ...), got " + root.shown());
@@ -95,7 +97,7 @@ public final class ConfigLoader {
                 section.warn("section is not used by rr-tcp (ignored)");
             }
         });
-        ServerConfig server = server(root.get("server"));
+        ServerConfig server = server(root.get("server")).inheriting(ServerEnvironment.gained(env));
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
         LogsConfig logs = Conventions.logs(root.get("logs"));
@@ -123,11 +125,9 @@ public final class ConfigLoader {
             throw commandNode.error("command should not be empty");
         }
         Node relayTimeout = server.get("relay_timeout");
-        if (server.get("user").isWritten()) {
-            server.get("user").warn("running workers as another user is not supported by rr-tcp (ignored)");
-        }
         return new ServerConfig(command, env(server.get("env")), relay(server.get("relay")),
-                orDefault(duration(relayTimeout), ServerConfig.DEFAULT_RELAY_TIMEOUT), onInit(server.get("on_init")));
+                orDefault(duration(relayTimeout), ServerConfig.DEFAULT_RELAY_TIMEOUT), onInit(server.get("on_init")),
+                ServerEnvironment.name(server.get("user")), ServerEnvironment.name(server.get("group")), Map.of());
     }
 
     /** {@code server.relay}: pipes (default), tcp://host:port or unix://path. */

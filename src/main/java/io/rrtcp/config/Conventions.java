@@ -21,6 +21,11 @@ final class Conventions {
     }
 
     static Object apply(Object tree, Path file, ConfigOptions options, List<String> warnings) {
+        return apply(tree, file, environment(tree, file, options), options, warnings);
+    }
+
+    /** The variables rr-tcp works with: {@code options.env()} plus the {@code envfile}'s (set variables win). */
+    static Map<String, String> environment(Object tree, Path file, ConfigOptions options) {
         Map<String, String> env = new HashMap<>(options.env());
         if (tree instanceof Map<?, ?> map && map.get("envfile") instanceof String envfile && !envfile.isEmpty()) {
             Path dir = file.toAbsolutePath().getParent();
@@ -30,6 +35,11 @@ final class Conventions {
             }
             Dotenv.read(dotenv).forEach(env::putIfAbsent);
         }
+        return env;
+    }
+
+    /** Overrides, then {@code ${VAR}} substitution from {@code env}. */
+    static Object apply(Object tree, Path file, Map<String, String> env, ConfigOptions options, List<String> warnings) {
         for (String override : options.overrides()) {
             tree = Overrides.apply(tree, override, file);
         }

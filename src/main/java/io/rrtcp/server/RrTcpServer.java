@@ -17,6 +17,7 @@ import io.rrtcp.tcp.ConnectionRegistry;
 import io.rrtcp.tcp.TcpService;
 import io.rrtcp.worker.PoolOptions;
 import io.rrtcp.worker.WorkerException;
+import io.rrtcp.worker.RunAs;
 import io.rrtcp.worker.WorkerPool;
 import io.rrtcp.worker.WorkerProcess;
 import io.rrtcp.worker.WorkerSpec;
@@ -136,14 +137,15 @@ public final class RrTcpServer implements AutoCloseable {
                                  Optional<String> rpcAddress) {
         PoolConfig poolConfig = config.tcp().pool();
         List<String> command = poolConfig.command().orElse(config.server().command());
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(config.server().inherited());
         env.put("RR_RELAY", relay.map(SocketRelayServer::dsn).orElse("pipes"));
         rpcAddress.ifPresent(dsn -> env.put("RR_RPC", dsn));
         env.putAll(config.server().env());
         env.put("RR_VERSION", VersionProvider.version());
         env.put("RR_MODE", "tcp");
         return new WorkerSpec(command, env, workdir, poolConfig.allocateTimeout(), poolConfig.destroyTimeout(),
-                WorkerSpec.DEFAULT_MAX_PAYLOAD, poolConfig.streamTimeout(), relay, config.server().relayTimeout());
+                WorkerSpec.DEFAULT_MAX_PAYLOAD, poolConfig.streamTimeout(), relay, config.server().relayTimeout(),
+                new RunAs(config.server().user(), config.server().group()));
     }
 
     public WorkerPool pool() {

@@ -42,10 +42,6 @@ public record RunAs(Optional<String> user, Optional<String> group) {
         }
     }
 
-    static boolean isRoot() {
-        return uid() == 0;
-    }
-
     /** rr-tcp's real uid, from /proc/self/status; -1 when unreadable. */
     static long uid() {
         return idFromStatus("Uid:");

@@ -30,7 +30,7 @@ final class WorkerLauncher {
         if (Files.isExecutable(SETSID)) {
             argv.add(SETSID.toString());
         }
-        argv.addAll(runAs(spec.runAs()));
+        argv.addAll(runAs(spec.runAs(), RunAs.uid()));
         argv.addAll(spec.command());
         ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.workdir().toFile());
         builder.environment().putAll(spec.env());
@@ -42,13 +42,13 @@ final class WorkerLauncher {
      * the worker's and no helper process stays around. Supplementary groups are cleared, as upstream does when it sets
      * a process credential. Only root may do this; upstream fails the same way otherwise.
      */
-    static List<String> runAs(RunAs runAs) throws WorkerException {
+    static List<String> runAs(RunAs runAs, long ourUid) throws WorkerException {
         if (runAs.isNone()) {
             return List.of();
         }
-        if (!RunAs.isRoot()) {
+        if (ourUid != 0) {
             throw new WorkerException(WorkerException.Kind.START_FAILED, 0, false, "server.user/server.group ("
-                    + runAs + ") needs rr-tcp to run as root, it runs as uid " + RunAs.uid()
+                    + runAs + ") needs rr-tcp to run as root, it runs as uid " + ourUid
                     + "; remove the keys or start rr-tcp as root");
         }
         if (!Files.isExecutable(SETPRIV)) {
