@@ -100,7 +100,7 @@ public final class ConfigLoader {
         ServerConfig server = server(root.get("server")).inheriting(ServerEnvironment.gained(env));
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
-        LogsConfig logs = Conventions.logs(root.get("logs"));
+        LogsConfig logs = LogsReader.read(root.get("logs"));
         return new RrConfig(file, version, server, tcp, rpc, warnings, logs);
     }
 
