@@ -39,10 +39,11 @@ public final class RrTcpServer implements AutoCloseable {
     private static final Log LOG = Log.get("rr-tcp");
     private static final long MEGABYTE = 1_048_576;
     /**
-     * Longest wait of {@code tcp.Send}/{@code tcp.Broadcast} for a client to take the data; a client that does not
-     * read within it is closed, so that the RPC caller (often a worker) is never held longer.
+     * Longest wait of {@code tcp.Send}/{@code tcp.Broadcast} for a client whose server has {@code write_timeout: 0}
+     * (writes otherwise unbounded); elsewhere the server's write_timeout applies. A client that does not read within
+     * it is closed, so that the RPC caller (often a worker) is never held longer.
      */
-    static final Duration RPC_WRITE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration RPC_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
     private final RrConfig config;
     private final WorkerPool pool;

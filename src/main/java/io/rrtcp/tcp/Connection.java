@@ -99,7 +99,8 @@ public final class Connection {
         return deadline != 0 && now - deadline > 0;
     }
 
-    Duration writeTimeout() {
+    /** Its server's {@code write_timeout}; zero when writes are not bounded. */
+    public Duration writeTimeout() {
         return Duration.ofNanos(writeTimeoutNanos);
     }
 
