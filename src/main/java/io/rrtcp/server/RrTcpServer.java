@@ -1,6 +1,5 @@
 package io.rrtcp.server;
 
-import io.rrtcp.cli.VersionProvider;
 import io.rrtcp.config.OnInitConfig;
 import io.rrtcp.config.PoolConfig;
 import io.rrtcp.config.RelayConfig;
@@ -84,7 +83,7 @@ public final class RrTcpServer implements AutoCloseable {
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool);
             WorkerPool started = pool;
             rpc.ifPresent(r -> r.serve(RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
-                    Map.of("tcp", new PoolWorkers(started)), RPC_WRITE_TIMEOUT, VersionProvider.version())));
+                    Map.of("tcp", new PoolWorkers(started)), RPC_WRITE_TIMEOUT, Version.current())));
             return new RrTcpServer(config, pool, tcp, relay, rpc);
         } catch (WorkerException | IOException | RuntimeException e) {
             if (pool != null) {
@@ -142,7 +141,7 @@ public final class RrTcpServer implements AutoCloseable {
         env.put("RR_RELAY", relay.map(SocketRelayServer::dsn).orElse("pipes"));
         rpcAddress.ifPresent(dsn -> env.put("RR_RPC", dsn));
         env.putAll(config.server().env());
-        env.put("RR_VERSION", VersionProvider.version());
+        env.put("RR_VERSION", Version.current());
         env.put("RR_MODE", "tcp");
         return new WorkerSpec(command, env, workdir, poolConfig.allocateTimeout(), poolConfig.destroyTimeout(),
                 WorkerSpec.DEFAULT_MAX_PAYLOAD, poolConfig.streamTimeout(), relay, config.server().relayTimeout(),

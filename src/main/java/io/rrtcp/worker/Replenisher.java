@@ -51,11 +51,11 @@ final class Replenisher {
         return deathStreak.get();
     }
 
-    /** Starts workers in the background until the pool is back at its target. */
-    void topUp() {
+    /** Starts workers in the background until the pool is back at its target; returns how many it starts. */
+    int topUp() {
         int missing = roster.claimShortfall(closed.getAsBoolean());
         if (missing == 0) {
-            return;
+            return 0;
         }
         int streak = deathStreak.get();
         Duration delay = Backoff.beforeRestart(streak);
@@ -66,6 +66,7 @@ final class Replenisher {
         for (int i = 0; i < missing; i++) {
             time.schedule(delay, () -> attempt(null));
         }
+        return missing;
     }
 
     /** One start; on failure, another after a growing pause, until it starts or the pool closes or is full. */

@@ -63,17 +63,18 @@ final class WorkerLifecycle {
         }
         Worker worker = entry.worker;
         WorkerState shown = roster.reported(entry);
-        if (fault) {
-            if (worker.served() == 0) {
-                replenisher.deathBeforeAnswer();
-            }
-            LOG.warn("worker killed and replaced", "pid", worker.pid(), "state", shown.statusStr(), "reason", reason);
-        } else {
-            LOG.info(counted[0] && !closed.getAsBoolean() ? "replacing worker" : "stopping worker", "pid", worker.pid(),
-                    "state", shown.statusStr(), "reason", reason, "execs", worker.numExecs());
+        if (fault && worker.served() == 0) {
+            replenisher.deathBeforeAnswer();
         }
         stopInBackground(worker);
-        replenisher.topUp();
+        boolean replaced = replenisher.topUp() > 0 && counted[0];
+        if (fault) {
+            LOG.warn("worker killed and replaced", "pid", worker.pid(), "state", shown.statusStr(), "reason", reason);
+        } else {
+            // a removal or a reset leaves the pool without a replacement for this one: say so
+            LOG.info(replaced ? "replacing worker" : "stopping worker", "pid", worker.pid(),
+                    "state", shown.statusStr(), "reason", reason, "execs", worker.numExecs());
+        }
     }
 
     /** Out of service without a replacement or a log line (debug mode, closing, surplus). */
