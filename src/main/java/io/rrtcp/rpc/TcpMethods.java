@@ -73,14 +73,21 @@ final class TcpMethods {
             return Boolean.TRUE;
         } catch (TimeoutException e) {
             c.close("tcp.Send write timeout");
-            throw new RpcException("write to connection " + uuid + " timed out after " + writeTimeout.toMillis()
-                    + "ms (the client does not read); connection closed");
+            throw timedOut(uuid, writeTimeout);
         } catch (ExecutionException e) {
+            if ("write_timeout".equals(c.closedBy())) { // the server's own watch closed it first: the same bound
+                throw timedOut(uuid, writeTimeout);
+            }
             throw new RpcException("write to connection " + uuid + " failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RpcException("interrupted");
         }
+    }
+
+    private static RpcException timedOut(String uuid, Duration writeTimeout) {
+        return new RpcException("write to connection " + uuid + " timed out after " + writeTimeout.toMillis()
+                + "ms (the client does not read); connection closed");
     }
 
     /** Writes to every connection of the server (but {@code except}); returns how many got the data in time. */

@@ -1,6 +1,6 @@
 package io.rrtcp.tcp;
 
-import io.rrtcp.worker.Body;
+import io.rrtcp.goridge.Body;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -121,7 +121,7 @@ public final class Connection {
     }
 
     /** Why rr-tcp closed the connection, or null if it did not (yet). */
-    String closedBy() {
+    public String closedBy() {
         return closedBy;
     }
 }

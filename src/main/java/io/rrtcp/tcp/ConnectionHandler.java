@@ -2,8 +2,8 @@ package io.rrtcp.tcp;
 
 import io.rrtcp.config.TcpServerConfig;
 import io.rrtcp.log.Log;
-import io.rrtcp.worker.Body;
-import io.rrtcp.worker.Payload;
+import io.rrtcp.goridge.Body;
+import io.rrtcp.goridge.Payload;
 import io.rrtcp.worker.RequestExecutor;
 import io.rrtcp.worker.WorkerException;
 
@@ -24,10 +24,14 @@ final class ConnectionHandler implements Runnable {
     private final RequestExecutor workers;
     private final ConnectionRegistry registry;
     private final ReadTimeouts timeouts;
+    /** Gives back this connection's max_connections permit; run once, when the connection is over. */
+    private final Runnable releasePermit;
     private boolean eventDelivered;
 
-    ConnectionHandler(Socket socket, TcpServerConfig server, RequestExecutor workers, ConnectionRegistry registry) {
+    ConnectionHandler(Socket socket, TcpServerConfig server, RequestExecutor workers, ConnectionRegistry registry,
+                      Runnable releasePermit) {
         this.socket = socket;
+        this.releasePermit = releasePermit;
         this.server = server;
         this.workers = workers;
         this.registry = registry;
@@ -35,17 +39,32 @@ final class ConnectionHandler implements Runnable {
                 System::nanoTime);
     }
 
+    /** The connection's whole life; its max_connections permit is given back however it ends. */
     @Override
     public void run() {
-        Connection connection;
         try {
-            connection = new Connection(socket, UUID.randomUUID().toString(), server.name(),
+            Connection connection = open();
+            if (connection != null) {
+                handle(connection);
+            }
+        } finally {
+            releasePermit.run();
+        }
+    }
+
+    /** The connection, or null when the socket was lost before it could be served (then it is closed). */
+    private Connection open() {
+        try {
+            return new Connection(socket, UUID.randomUUID().toString(), server.name(),
                     RemoteAddress.format(socket.getRemoteSocketAddress()), server.limits().writeTimeout());
         } catch (IOException e) {
             LOG.warn("connection lost before it could be served", "server", server.name(), "error", e.getMessage());
             closeQuietly();
-            return;
+            return null;
         }
+    }
+
+    private void handle(Connection connection) {
         EventContext context = new EventContext(connection.remoteAddr(), server.name(), connection.uuid());
         registry.add(connection);
         LOG.debug("connection accepted", "server", server.name(), "uuid", connection.uuid(),

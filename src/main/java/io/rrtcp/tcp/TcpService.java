@@ -55,13 +55,13 @@ public final class TcpService implements AutoCloseable {
         for (TcpListener listener : listeners) {
             acceptors.add(Thread.ofVirtual().name("accept-" + listener.server().name())
                     .start(() -> listener.acceptLoop((socket, releasePermit) -> {
-                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(), workers, registry);
+                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(), workers, registry,
+                                releasePermit);
                         Thread t = Thread.ofVirtual().unstarted(() -> {
                             try {
-                                handler.run();
+                                handler.run(); // gives the permit back itself
                             } finally {
                                 handlers.remove(Thread.currentThread());
-                                releasePermit.run();
                             }
                         });
                         handlers.add(t);

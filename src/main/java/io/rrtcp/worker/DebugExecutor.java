@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 import java.util.function.BooleanSupplier;
 
 /** Debug mode: a brand-new worker per request, stopped right after it; nothing is pooled or listed. */

@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;

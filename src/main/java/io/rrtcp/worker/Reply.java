@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 /** What a worker answered to one request: results, not failures (a failure is a {@link WorkerException}). */
 public sealed interface Reply {
     /** An ordinary reply: context and body. */

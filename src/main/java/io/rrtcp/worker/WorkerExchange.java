@@ -1,5 +1,8 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Body;
+import io.rrtcp.goridge.Payload;
+
 import io.rrtcp.goridge.Frame;
 import io.rrtcp.goridge.FrameCodec;
 import io.rrtcp.goridge.FrameException;

@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 import io.rrtcp.log.Log;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 import io.rrtcp.goridge.FrameCodec;
 import io.rrtcp.goridge.FrameException;
 import io.rrtcp.goridge.SocketRelayServer;

@@ -6,7 +6,7 @@ import io.rrtcp.config.ConnectionLimits;
 import io.rrtcp.config.ListenAddress;
 import io.rrtcp.config.TcpServerConfig;
 import io.rrtcp.tcp.TcpService;
-import io.rrtcp.worker.Payload;
+import io.rrtcp.goridge.Payload;
 import io.rrtcp.worker.RequestExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

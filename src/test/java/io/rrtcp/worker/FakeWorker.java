@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
