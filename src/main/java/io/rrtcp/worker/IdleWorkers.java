@@ -10,9 +10,10 @@ import java.util.function.Predicate;
 
 /**
  * Idle workers, lent first in, first out: a fair {@link Semaphore} counts them and a deque holds them. A request
- * waits with its own deadline ({@code tryAcquire(remaining)}), so waiters with different timeouts (requests with
- * allocate_timeout, a removal with destroy_timeout) never hold each other up, and the semaphore's fairness hands
- * workers out in arrival order.
+ * waits with its own deadline, so waiters with different timeouts (requests with allocate_timeout, a removal with
+ * destroy_timeout) never hold each other up, and the semaphore's fairness hands workers out in arrival order. The
+ * wait itself is untimed, its deadline watched by {@link WaitDeadlines}: {@code tryAcquire(remaining)}, the plain way,
+ * doubled the server's CPU per message (docs/benchmarks.md).
  *
  * <p>A worker retired while idle stays in the deque as a tombstone: its permit stays too, and the next taker, who
  * finds it unusable, discards it and takes the next. Permits never outnumber the deque (put adds before it releases;
@@ -21,6 +22,7 @@ import java.util.function.Predicate;
 final class IdleWorkers<T> {
     private final Semaphore available = new Semaphore(0, true);
     private final ConcurrentLinkedDeque<T> deque = new ConcurrentLinkedDeque<>();
+    private final WaitDeadlines deadlines = new WaitDeadlines();
     private volatile boolean closed;
 
     /** Thrown to waiters once {@link #close()} has been called. */
@@ -48,9 +50,8 @@ final class IdleWorkers<T> {
             if (closed) {
                 throw new ClosedException();
             }
-            // untimed try first: a fair semaphore still queues behind earlier waiters, and no timer is armed
-            if (!available.tryAcquire(0, TimeUnit.NANOSECONDS)
-                    && !available.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            // a zero-timeout try honours the fair order (tryAcquire() would barge) and arms no timer
+            if (!available.tryAcquire(0, TimeUnit.NANOSECONDS) && !awaitPermit(deadline)) {
                 return null;
             }
             if (closed) {
@@ -69,12 +70,34 @@ final class IdleWorkers<T> {
      */
     List<T> close() {
         closed = true;
+        deadlines.stop();
         List<T> all = new ArrayList<>();
         for (T item; (item = deque.pollFirst()) != null; ) {
             all.add(item);
         }
         available.release(Integer.MAX_VALUE / 2);
         return all;
+    }
+
+    /** Waits untimed for a permit while {@link WaitDeadlines} watches the deadline; false when it passed first. */
+    private boolean awaitPermit(long deadline) throws InterruptedException {
+        if (deadline - System.nanoTime() <= 0) {
+            return false;
+        }
+        WaitDeadlines.Waiter waiter = deadlines.enter(deadline);
+        try {
+            available.acquire();
+            return true;
+        } catch (InterruptedException e) {
+            if (deadlines.leave(waiter)) {
+                return false; // the watch's interrupt: the deadline passed
+            }
+            throw e;
+        } finally {
+            if (deadlines.leave(waiter)) {
+                Thread.interrupted(); // a deadline that came just as a permit did: clear the interrupt it sent
+            }
+        }
     }
 
     /** How many items are in the deque, tombstones included (for tests and the log). */

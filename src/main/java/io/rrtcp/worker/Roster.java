@@ -119,30 +119,15 @@ final class Roster {
     }
 
     Phase phase(Entry e) {
-        lock.lock();
-        try {
-            return e.phase;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> e.phase);
     }
 
     boolean isCounted(Entry e) {
-        lock.lock();
-        try {
-            return e.counted;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> e.counted);
     }
 
     Recycle recycleMark(Entry e) {
-        lock.lock();
-        try {
-            return e.recycle;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> e.recycle);
     }
 
     /** A supervisor verdict: true when the worker is idle (the caller retires it now), else marked for later. */
@@ -161,22 +146,12 @@ final class Roster {
 
     /** The workers that count toward the target. */
     List<Entry> counted() {
-        lock.lock();
-        try {
-            return entries.values().stream().filter(e -> e.counted).toList();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> entries.values().stream().filter(e -> e.counted).toList());
     }
 
     /** Every worker not yet gone. */
     List<Entry> all() {
-        lock.lock();
-        try {
-            return new ArrayList<>(entries.values());
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> new ArrayList<>(entries.values()));
     }
 
     /** Takes every counted worker out of the count (a reset); returns them. */
@@ -192,12 +167,7 @@ final class Roster {
     }
 
     int target() {
-        lock.lock();
-        try {
-            return target;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> target);
     }
 
     /** Changes the target by {@code delta}; returns the new one. */
@@ -270,13 +240,18 @@ final class Roster {
         return n;
     }
 
-    int size() {
+    /** Runs {@code read} under the roster's lock. */
+    private <T> T locked(java.util.function.Supplier<T> read) {
         lock.lock();
         try {
-            return countedSize();
+            return read.get();
         } finally {
             lock.unlock();
         }
+    }
+
+    int size() {
+        return locked(() -> countedSize());
     }
 
     /** What the informer lists: every worker in service (idle or busy), by pid, its state derived from where it is. */

@@ -50,6 +50,26 @@ class IdleWorkersTest {
     }
 
     @Test
+    void aWaiterWhoseDeadlinePassedIsLeftWithoutAnInterruptAndARealInterruptStillEndsAWait() throws Exception {
+        assertNull(idle.take(Duration.ofMillis(30), s -> true));
+        assertTrue(!Thread.currentThread().isInterrupted(), "the watch's interrupt does not leak into later blocking I/O");
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                idle.take(Duration.ofSeconds(30), s -> true);
+            } catch (InterruptedException e) {
+                return; // expected
+            } catch (IdleWorkers.ClosedException e) {
+                throw new AssertionError(e);
+            }
+            throw new AssertionError("no InterruptedException");
+        });
+        Thread.sleep(20);
+        waiter.interrupt();
+        waiter.join(Duration.ofSeconds(5));
+        assertTrue(!waiter.isAlive());
+    }
+
+    @Test
     void waitersAreServedInArrivalOrder() throws Exception {
         CompletableFuture<String> first = takeAsync(Duration.ofSeconds(10));
         Thread.sleep(20);
