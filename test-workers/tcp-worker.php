@@ -29,6 +29,8 @@
  *   whisper UUID TEXT → tcp.Send TEXT."\n" to connection UUID, then "sent\n" or "error: <message>\n"
  *   relay → "<RR_RELAY>\n" (the relay this worker talks over)
  *   whoami → "<euid>:<egid>\n"          getenv NAME → "<value>\n", or "(unset)\n"
+ *   metric NAME → over RR_RPC, as spiral/roadrunner-metrics does: metrics.Declare counter NAME (namespace "app",
+ *                 label "server"), then metrics.Add 1 for this server; "counted\n" or "error: <message>\n"
  *   leak N → keep N more MB allocated (resident), "leaked N\n"
  *   badcrc → a reply frame whose header CRC is wrong        badversion → a frame of protocol version 2 (valid CRC)
  *   truncated → half a frame, then exit(0)
@@ -129,6 +131,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^double (.*)$/s', $command, $m) => ['double <text>', $m[1]],
         preg_match('/^doublelater (.*)$/s', $command, $m) => ['doublelater <text>', $m[1]],
         preg_match('/^getenv (\S+)$/', $command, $m) => ['getenv <name>', $m[1]],
+        preg_match('/^metric (\S+)$/', $command, $m) => ['metric <name>', $m[1]],
         default => [$command, ''],
     };
 
@@ -160,6 +163,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'whisper <uuid> <text>' => $worker->respond(viaRpc(fn (Rpc $rpc) => $rpc->call('tcp.Send', [
             'uuid' => $arg[0], 'data' => "{$arg[1]}\n"]) ? 'sent' : 'not sent')),
         'leak <mb>' => leakThenRespond($worker, (int)$arg),
+        'metric <name>' => $worker->respond(viaRpc(fn (Rpc $rpc) => countMetric($rpc, $arg, $request->server))),
         'badcrc' => writeBadFrame($worker, 'crc'),
         'badversion' => writeBadFrame($worker, 'version'),
         'truncated' => writeBadFrame($worker, 'truncated'),
@@ -185,6 +189,18 @@ function viaRpc(callable $call): string
     } catch (RpcException $e) {
         return 'error: ' . $e->getMessage() . "\n";
     }
+}
+
+/** What Spiral\RoadRunner\Metrics\Metrics sends (JSON codec) for declare(Collector::counter()...) and add(). */
+function countMetric(Rpc $rpc, string $name, string $server): string
+{
+    $rpc->call('metrics.Declare', ['name' => $name, 'collector' => [
+        'namespace' => 'app', 'subsystem' => '', 'type' => 'counter', 'help' => 'Counted by tcp-worker.php.',
+        'labels' => ['server'], 'buckets' => [],
+    ]]);
+    $rpc->call('metrics.Add', ['name' => $name, 'value' => 1.0, 'labels' => [$server]]);
+
+    return 'counted';
 }
 
 function sleepThenRespond(TcpWorker $worker, int $ms): void

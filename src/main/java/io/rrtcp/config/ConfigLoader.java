@@ -25,9 +25,11 @@ public final class ConfigLoader {
     static final String DEFAULT_RPC_LISTEN = "tcp://127.0.0.1:6001";
 
     private static final Set<String> SECTIONS =
-            Set.of("version", "server", "tcp", "rpc", "logs", "include", "envfile", "endure");
-    private static final Set<String> TCP_KEYS = union(Set.of("servers", "read_buf_size", "pool"), ConnectionLimitsReader.KEYS);
-    private static final Set<String> TCP_SERVER_KEYS = union(Set.of("addr", "delimiter", "read_buf_size"), ConnectionLimitsReader.KEYS);
+            Set.of("version", "server", "tcp", "rpc", "logs", "kv", "include", "envfile", "endure", "reload");
+    private static final Set<String> TCP_KEYS = union(union(Set.of("servers", "read_buf_size", "pool", "shutdown_grace"),
+            ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
+    private static final Set<String> TCP_SERVER_KEYS = union(union(Set.of("addr", "delimiter", "read_buf_size"),
+            ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
     private static final Set<String> RPC_KEYS = Set.of("listen");
 
     private static final Pattern SERVER_NAME = Pattern.compile("^[a-z0-9._-]+$");
@@ -83,7 +85,7 @@ public final class ConfigLoader {
         }
         String version = version(root.get("version"));
         root.entries().forEach((name, section) -> {
-            if (!SECTIONS.contains(name)) {
+            if (!SECTIONS.contains(name) && !OpsConfigReader.SECTIONS.contains(name)) {
                 section.warn("section is not used by rr-tcp (ignored)");
             }
         });
@@ -91,7 +93,9 @@ public final class ConfigLoader {
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
         LogsConfig logs = LogsReader.read(root.get("logs"));
-        return new RrConfig(file, version, server, tcp, rpc, warnings, logs);
+        Map<String, KvStorageConfig> kv = KvConfigReader.read(root.get("kv"));
+        Optional<ReloadConfig> reload = ReloadReader.read(root.get("reload"));
+        return new RrConfig(file, version, server, tcp, rpc, warnings, logs, kv, reload, OpsConfigReader.read(root));
     }
 
     private static String version(Node node) {
@@ -116,20 +120,21 @@ public final class ConfigLoader {
             throw serversNode.error("no servers registered");
         }
         ConnectionLimits limits = ConnectionLimitsReader.read(tcp, ConnectionLimits.DEFAULTS);
+        ProxyProtocolConfig proxy = ProxyProtocolReader.read(tcp, ProxyProtocolConfig.OFF);
         Map<String, TcpServerConfig> servers = new LinkedHashMap<>();
-        entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize, limits)));
-        return new TcpConfig(servers, readBufSize, PoolReader.read(tcp.get("pool")));
+        entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize, limits, proxy)));
+        return new TcpConfig(servers, readBufSize, PoolReader.read(tcp.get("pool")), duration(tcp.get("shutdown_grace")));
     }
 
     private static TcpServerConfig tcpServer(String name, Node server, int defaultReadBufSize,
-                                             ConnectionLimits defaultLimits) {
+                                             ConnectionLimits defaultLimits, ProxyProtocolConfig defaultProxy) {
         if (!SERVER_NAME.matcher(name).matches()) {
             throw server.error("server name must consist of letters, digits, '.', '_' and '-', got \"" + name + "\"");
         }
         server.warnUnknownKeys(TCP_SERVER_KEYS);
         return new TcpServerConfig(name, address(name, server.get("addr")), delimiter(server.get("delimiter")),
                 readBufSize(server.get("read_buf_size"), defaultReadBufSize),
-                ConnectionLimitsReader.read(server, defaultLimits));
+                ConnectionLimitsReader.read(server, defaultLimits), ProxyProtocolReader.forServer(server, defaultProxy));
     }
 
     private static ListenAddress address(String serverName, Node node) {

@@ -27,26 +27,32 @@ final class ConnectionLimitsReader {
         if (node.isAbsent()) {
             return inherited;
         }
-        long bytes;
-        if (node.value() instanceof String text) {
-            try {
-                bytes = Sizes.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw node.error(e.getMessage());
-            }
-        } else {
-            Long megabytes = node.value() instanceof Number ? node.weakInteger() : null;
-            if (megabytes == null) {
-                throw node.error("must be a size: megabytes as an integer (16) or a string with a unit (\"512KB\", "
-                        + "\"16MB\"), got " + node.shown());
-            }
-            bytes = megabytes < 0 ? -1 : megabytes * (1L << 20);
-        }
+        long bytes = sizeBytes(node, "16");
         if (bytes < 1 || bytes > LARGEST_MESSAGE) {
             throw node.error("must be from 1B to " + Sizes.format(LARGEST_MESSAGE / (1L << 20) * (1L << 20))
                     + ", got " + node.shown());
         }
         return (int) bytes;
+    }
+
+    /**
+     * A size key in bytes: integer megabytes ({@code example}) or a string with a unit ("512KB", "16MB"); -1 for a
+     * negative number. Fails, naming the key, for anything else.
+     */
+    static long sizeBytes(Node node, String example) {
+        if (node.value() instanceof String text) {
+            try {
+                return Sizes.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw node.error(e.getMessage());
+            }
+        }
+        Long megabytes = node.value() instanceof Number ? node.weakInteger() : null;
+        if (megabytes == null) {
+            throw node.error("must be a size: megabytes as an integer (" + example + ") or a string with a unit "
+                    + "(\"512KB\", \"" + example + "MB\"), got " + node.shown());
+        }
+        return megabytes < 0 ? -1 : megabytes * (1L << 20);
     }
 
     /** Absent: inherited; 0 turns the limit off. */

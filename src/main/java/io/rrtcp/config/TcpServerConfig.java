@@ -10,11 +10,18 @@ import java.nio.charset.StandardCharsets;
  * @param delimiter   message delimiter bytes, never empty (default {@code "\r\n"})
  * @param readBufSize read size in bytes for this server (its own {@code read_buf_size}, else the section's)
  * @param limits      its connection limits (its own keys, else the {@code tcp} section's, else the defaults)
+ * @param proxy       its PROXY protocol settings (its own keys, else the {@code tcp} section's; off by default)
  */
 public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
-                              ConnectionLimits limits) {
+                              ConnectionLimits limits, ProxyProtocolConfig proxy) {
     public TcpServerConfig {
         delimiter = delimiter.clone();
+    }
+
+    /** A server without the PROXY protocol. */
+    public TcpServerConfig(String name, ListenAddress addr, byte[] delimiter, int readBufSize,
+                           ConnectionLimits limits) {
+        this(name, addr, delimiter, readBufSize, limits, ProxyProtocolConfig.OFF);
     }
 
     /** A server with the default limits. */
@@ -31,6 +38,6 @@ public record TcpServerConfig(String name, ListenAddress addr, byte[] delimiter,
     public String toString() {
         return "TcpServerConfig[name=" + name + ", addr=" + addr + ", delimiter="
                 + new String(delimiter, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n")
-                + ", readBufSize=" + readBufSize + ", limits=" + limits + "]";
+                + ", readBufSize=" + readBufSize + ", limits=" + limits + ", proxy=" + proxy + "]";
     }
 }

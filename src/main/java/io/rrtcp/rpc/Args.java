@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** Decodes a call's argument from its body, with Go's zero values for an empty body and Go's error texts. */
 final class Args {
     /** The Go type a method takes. */
-    enum Type { BOOL, STRING, OBJECT }
+    enum Type { BOOL, STRING, OBJECT, KV }
 
     private Args() {
     }
@@ -21,7 +21,11 @@ final class Args {
         }
         return switch (codec) {
             case JSON -> json(type, new String(payload, offset, payload.length - offset, StandardCharsets.UTF_8));
+            case PROTO -> KvMethods.decode(type, payload, offset);
             case GOB -> {
+                if (type == Type.KV) {
+                    throw new RpcException("gob codec: the kv methods take protobuf (as spiral/roadrunner-kv sends) or JSON");
+                }
                 if (type == Type.OBJECT) {
                     throw new RpcException("gob codec: this method takes a JSON object; use the JSON codec");
                 }
@@ -38,6 +42,7 @@ final class Args {
             case BOOL -> Boolean.FALSE;
             case STRING -> "";
             case OBJECT -> new JsonObject();
+            case KV -> KvMethods.EMPTY_REQUEST;
         };
     }
 
@@ -67,12 +72,22 @@ final class Args {
                     return value.asObject();
                 }
             }
+            case KV -> {
+                if (value.isObject()) {
+                    return KvJson.request(value.asObject());
+                }
+            }
         }
         throw new RpcException("json: cannot unmarshal " + kind(value) + " into Go value of type "
-                + (type == Type.OBJECT ? "object" : type.name().toLowerCase()));
+                + switch (type) {
+                    case OBJECT -> "object";
+                    case KV -> "kvv1.Request";
+                    default -> type.name().toLowerCase();
+                });
     }
 
-    private static String kind(JsonValue v) {
+    /** Go's name for the JSON value's kind, as its decoder's messages use it. */
+    static String kind(JsonValue v) {
         if (v.isNumber()) {
             return "number";
         }

@@ -25,6 +25,7 @@ final class Replies {
         return switch (codec) {
             case JSON -> json(reply).toString().getBytes(StandardCharsets.UTF_8);
             case GOB -> gob(reply);
+            case PROTO -> KvMethods.encode(reply);
             case RAW -> {
                 if (reply instanceof byte[] bytes) {
                     yield bytes;
@@ -44,6 +45,7 @@ final class Replies {
             case byte[] bytes -> Json.value(Base64.getEncoder().encodeToString(bytes));
             case JsonValue v -> v;
             case NoJobs ignored -> Json.NULL;
+            case io.rrtcp.kv.proto.Response kv -> KvJson.response(kv);
             case WorkerList list -> new JsonObject().add("workers", list.workers() == null ? Json.NULL : workers(list.workers()));
             case List<?> items -> {
                 JsonArray a = new JsonArray();

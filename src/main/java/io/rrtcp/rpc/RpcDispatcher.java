@@ -1,5 +1,6 @@
 package io.rrtcp.rpc;
 
+import com.eclipsesource.json.JsonObject;
 import io.rrtcp.goridge.Frame;
 import io.rrtcp.log.Log;
 import io.rrtcp.tcp.ConnectionRegistry;
@@ -37,6 +38,28 @@ public final class RpcDispatcher {
         new WorkerMethods(plugins).registerOn(d);
         d.register("rpc.Version", Args.Type.BOOL, arg -> version);
         return d;
+    }
+
+    /** A method another package serves (e.g. {@code metrics.*} from io.rrtcp.ops), taking its decoded argument. */
+    @FunctionalInterface
+    public interface Method<A> {
+        Object call(A arg) throws RpcException;
+    }
+
+    /** Serves {@code Service.Method} whose argument is a JSON object (a Go struct upstream). */
+    public RpcDispatcher registerObjectMethod(String name, Method<JsonObject> method) {
+        return register(name, Args.Type.OBJECT, arg -> method.call((JsonObject) arg));
+    }
+
+    /** Serves {@code Service.Method} whose argument is a string. */
+    public RpcDispatcher registerStringMethod(String name, Method<String> method) {
+        return register(name, Args.Type.STRING, arg -> method.call((String) arg));
+    }
+
+    /** Adds the {@code kv.*} methods over {@code kv}'s storages (only when the config has a {@code kv} section). */
+    public RpcDispatcher withKv(io.rrtcp.kv.KvService kv) {
+        KvMethods.registerOn(this, kv);
+        return this;
     }
 
     /** Registers {@code Service.Method}. */

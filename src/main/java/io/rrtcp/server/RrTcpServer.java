@@ -5,10 +5,14 @@ import io.rrtcp.config.PoolConfig;
 import io.rrtcp.config.RelayConfig;
 import io.rrtcp.config.ServerConfig;
 import io.rrtcp.goridge.SocketRelayServer;
+import io.rrtcp.kv.KvService;
+import io.rrtcp.kv.Storages;
 import io.rrtcp.worker.InitCommand;
 import io.rrtcp.worker.SupervisorOptions;
 import io.rrtcp.config.RrConfig;
 import io.rrtcp.log.Log;
+import io.rrtcp.ops.Ops;
+import io.rrtcp.reload.Reloader;
 import io.rrtcp.rpc.RpcAddress;
 import io.rrtcp.rpc.RpcDispatcher;
 import io.rrtcp.rpc.RpcServer;
@@ -17,6 +21,7 @@ import io.rrtcp.tcp.TcpService;
 import io.rrtcp.worker.PoolOptions;
 import io.rrtcp.worker.WorkerException;
 import io.rrtcp.worker.RunAs;
+import io.rrtcp.worker.WorkerFactory;
 import io.rrtcp.worker.WorkerPool;
 import io.rrtcp.worker.WorkerProcess;
 import io.rrtcp.worker.WorkerSpec;
@@ -25,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +55,23 @@ public final class RrTcpServer implements AutoCloseable {
     private final TcpService tcp;
     private final Optional<SocketRelayServer> relay;
     private final Optional<RpcServer> rpc;
+    private final Optional<Reloader> reload;
+    private final Optional<KvService> kv;
+    private final Ops ops;
+    private final TcpCheck check;
 
     private RrTcpServer(RrConfig config, WorkerPool pool, TcpService tcp, Optional<SocketRelayServer> relay,
-                        Optional<RpcServer> rpc) {
+                        Optional<RpcServer> rpc, Optional<Reloader> reload, Optional<KvService> kv, Ops ops,
+                        TcpCheck check) {
         this.config = config;
         this.pool = pool;
         this.tcp = tcp;
         this.relay = relay;
         this.rpc = rpc;
+        this.reload = reload;
+        this.kv = kv;
+        this.ops = ops;
+        this.check = check;
     }
 
     /**
@@ -67,32 +82,61 @@ public final class RrTcpServer implements AutoCloseable {
      */
     public static RrTcpServer start(RrConfig config, Path workdir) throws WorkerException, IOException {
         ServerConfig server = config.server();
-        if (server.onInit().isPresent()) {
-            runOnInit(server.onInit().get(), workdir);
-        }
-        // RPC binds first, so that workers get its real address in RR_RPC (also when the port is 0)
-        Optional<RpcServer> rpc = config.rpc().isPresent()
-                ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
+        // status and metrics first: probes get truthful answers (not ready yet) while on_init and the workers run
+        TcpCheck check = new TcpCheck();
+        Ops ops = Ops.start(config.ops(), check, List.of(check), check::stopping);
+        config.tcp().servers().keySet().forEach(ops.tcpMeters()::server); // every server's series from the first scrape
+        Optional<RpcServer> rpc = Optional.empty();
         Optional<SocketRelayServer> relay = Optional.empty();
+        Optional<KvService> kv = kv(config);
         WorkerPool pool = null;
+        Optional<Reloader> reload = Optional.empty();
         try {
+            if (server.onInit().isPresent()) {
+                runOnInit(server.onInit().get(), workdir);
+            }
+            // RPC binds before the workers start, so that they get its real address in RR_RPC (also for port 0)
+            rpc = config.rpc().isPresent() ? Optional.of(RpcServer.bind(config.rpc().get().listen())) : Optional.empty();
             relay = relay(server, workdir);
             WorkerSpec spec = workerSpec(config, workdir, relay, rpc.map(r -> r.address().dsn()));
-            pool = new WorkerPool(poolOptions(config.tcp().pool()), () -> WorkerProcess.start(spec));
+            WorkerFactory factory = () -> WorkerProcess.start(spec);
+            pool = new WorkerPool(poolOptions(config.tcp().pool()), factory, ops.poolMeter());
+            check.attach(pool);
             pool.start();
-            TcpService tcp = TcpService.start(config.tcp().servers().values(), pool);
-            WorkerPool started = pool;
-            rpc.ifPresent(r -> r.serve(RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
-                    Map.of("tcp", new PoolWorkers(started)), RPC_WRITE_TIMEOUT, Version.current())));
-            return new RrTcpServer(config, pool, tcp, relay, rpc);
+            if (config.reload().isPresent()) {
+                reload = Optional.of(Reloader.start(config.reload().get(), workdir, new PoolReloadTarget(pool, factory)));
+            }
+            TcpService tcp = TcpService.start(config.tcp().servers().values(), pool, ops.tcpMeters());
+            check.attach(tcp);
+            RpcDispatcher dispatcher = RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
+                    Map.of("tcp", new PoolWorkers(pool)), RPC_WRITE_TIMEOUT, Version.current());
+            kv.ifPresent(dispatcher::withKv);
+            ops.registerRpc(dispatcher);
+            rpc.ifPresent(r -> r.serve(dispatcher));
+            return new RrTcpServer(config, pool, tcp, relay, rpc, reload, kv, ops, check);
         } catch (WorkerException | IOException | RuntimeException e) {
+            reload.ifPresent(Reloader::close);
             if (pool != null) {
                 pool.close();
             }
             relay.ifPresent(SocketRelayServer::close);
             rpc.ifPresent(RpcServer::close);
+            kv.ifPresent(KvService::close);
+            ops.close();
             throw e;
         }
+    }
+
+    /** The {@code kv} storages, when configured; they are reached over RPC only, so they need an {@code rpc} section. */
+    private static Optional<KvService> kv(RrConfig config) {
+        if (config.kv().isEmpty()) {
+            return Optional.empty();
+        }
+        if (config.rpc().isEmpty()) {
+            LOG.warn("kv storages are configured but there is no rpc section: workers cannot reach them",
+                    "storages", String.join(",", config.kv().keySet()));
+        }
+        return Optional.of(Storages.open(config.kv(), InstantSource.system()));
     }
 
     private static void runOnInit(OnInitConfig onInit, Path workdir) throws WorkerException {
@@ -170,13 +214,38 @@ public final class RrTcpServer implements AutoCloseable {
         return config;
     }
 
-    /** Orderly stop: no new connections, every open one closed with its CLOSE event delivered, then the workers. */
+    /** The bound addresses of "status" and "metrics" (real ports), for the sections configured. */
+    public Map<String, InetSocketAddress> opsAddresses() {
+        return ops.addresses();
+    }
+
+    /**
+     * True from the first moment of a drain or stop (listeners closed): what a readiness endpoint reports as
+     * unavailable.
+     */
+    public boolean draining() {
+        return tcp.draining();
+    }
+
+    /**
+     * Orderly stop: no new connections; with {@code tcp.shutdown_grace}, the open ones first get that long to end by
+     * themselves; then every one still open is closed with its CLOSE event delivered ({@code destroy_timeout}), then
+     * the workers stop ({@code destroy_timeout} again).
+     */
     @Override
     public void close() {
+        check.markStopping(); // /ready says no before the drain turns any client away
+        Duration grace = config.tcp().shutdownGrace();
+        if (!grace.isZero()) {
+            tcp.drain(grace); // RPC stays up meanwhile: workers serving the drained connections may still call it
+        }
         LOG.info("stopping: closing connections, then workers", "destroy_timeout", config.tcp().pool().destroyTimeout());
+        reload.ifPresent(Reloader::close);
         rpc.ifPresent(RpcServer::close);
         tcp.stop(config.tcp().pool().destroyTimeout());
         pool.close();
         relay.ifPresent(SocketRelayServer::close);
+        kv.ifPresent(KvService::close);
+        ops.close();
     }
 }

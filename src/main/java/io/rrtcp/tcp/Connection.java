@@ -25,12 +25,15 @@ public final class Connection {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final long writeTimeoutNanos;
+    private final ServerMeter meter;
     /** System.nanoTime() by which the write in progress must end; 0 while none is in progress. */
     private volatile long writeDeadline;
     private volatile String closedBy;
 
-    Connection(Socket socket, String uuid, String server, String remoteAddr, Duration writeTimeout) throws IOException {
+    Connection(Socket socket, String uuid, String server, String remoteAddr, Duration writeTimeout, ServerMeter meter)
+            throws IOException {
         this.socket = socket;
+        this.meter = meter;
         this.writeTimeoutNanos = writeTimeout.toNanos();
         this.out = socket.getOutputStream();
         this.uuid = uuid;
@@ -68,6 +71,7 @@ public final class Connection {
 
     void countIn(long n) {
         bytesIn.addAndGet(n);
+        meter.received(n);
     }
 
     /** Writes one whole message. */
@@ -87,6 +91,7 @@ public final class Connection {
             }
             data.writeTo(out);
             bytesOut.addAndGet(data.length());
+            meter.sent(data.length());
         } finally {
             writeDeadline = 0;
             writeLock.unlock();

@@ -26,11 +26,15 @@ final class ConnectionHandler implements Runnable {
     private final ReadTimeouts timeouts;
     /** Gives back this connection's max_connections permit; run once, when the connection is over. */
     private final Runnable releasePermit;
+    private final ServerMeter meter;
     private boolean eventDelivered;
+    /** The last verb a worker answered; one that does not keep the connection open is why it ended. */
+    private Verb lastVerb = Verb.CONTINUE;
 
     ConnectionHandler(Socket socket, TcpServerConfig server, RequestExecutor workers, ConnectionRegistry registry,
-                      Runnable releasePermit) {
+                      ServerMeter meter, Runnable releasePermit) {
         this.socket = socket;
+        this.meter = meter;
         this.releasePermit = releasePermit;
         this.server = server;
         this.workers = workers;
@@ -43,9 +47,14 @@ final class ConnectionHandler implements Runnable {
     @Override
     public void run() {
         try {
-            Connection connection = open();
+            ProxyPreamble.Peer peer = ProxyPreamble.identify(socket, server);
+            if (peer == null) {
+                closeQuietly();
+                return;
+            }
+            Connection connection = open(peer);
             if (connection != null) {
-                handle(connection);
+                handle(connection, peer);
             }
         } finally {
             releasePermit.run();
@@ -53,10 +62,10 @@ final class ConnectionHandler implements Runnable {
     }
 
     /** The connection, or null when the socket was lost before it could be served (then it is closed). */
-    private Connection open() {
+    private Connection open(ProxyPreamble.Peer peer) {
         try {
-            return new Connection(socket, UUID.randomUUID().toString(), server.name(),
-                    RemoteAddress.format(socket.getRemoteSocketAddress()), server.limits().writeTimeout());
+            return new Connection(socket, UUID.randomUUID().toString(), server.name(), peer.remoteAddr(),
+                    server.limits().writeTimeout(), meter);
         } catch (IOException e) {
             LOG.warn("connection lost before it could be served", "server", server.name(), "error", e.getMessage());
             closeQuietly();
@@ -64,30 +73,40 @@ final class ConnectionHandler implements Runnable {
         }
     }
 
-    private void handle(Connection connection) {
-        EventContext context = new EventContext(connection.remoteAddr(), server.name(), connection.uuid());
+    private void handle(Connection connection, ProxyPreamble.Peer peer) {
+        EventContext context = new EventContext(connection.remoteAddr(), server.name(), connection.uuid(),
+                peer.proxyAddr());
         registry.add(connection);
+        meter.opened();
         LOG.debug("connection accepted", "server", server.name(), "uuid", connection.uuid(),
                 "remote_addr", connection.remoteAddr());
         String ended = "client closed the connection";
+        CloseReason why = CloseReason.CLIENT;
         try {
             ended = serve(connection, context);
+            why = lastVerb.keepsOpen() ? CloseReason.CLIENT : CloseReason.VERB;
         } catch (WorkerException e) {
             ended = "worker failed: " + e.getMessage();
+            why = CloseReason.WORKER_ERROR;
             LOG.warn("closing the connection: the worker failed its event", "server", server.name(),
                     "uuid", connection.uuid(), "pid", e.pid(), "error", e.getMessage());
         } catch (LimitExceededException e) {
             ended = limitExceeded(connection, e);
+            why = CloseReason.ofLimit(e.key());
         } catch (SocketTimeoutException e) {
-            ended = limitExceeded(connection, timeouts.explain(e));
+            LimitExceededException limit = timeouts.explain(e);
+            ended = limitExceeded(connection, limit);
+            why = CloseReason.ofLimit(limit.key());
         } catch (IOException e) {
             ended = connection.closedBy() != null ? "closed by " + connection.closedBy() : "read/write error: " + e.getMessage();
+            why = connection.closedBy() != null ? CloseReason.ofClosedBy(connection.closedBy()) : CloseReason.ERROR;
             if (connection.closedBy() == null) {
                 LOG.info("connection error", "server", server.name(), "uuid", connection.uuid(), "error", e.getMessage());
             }
         } finally {
             registry.remove(connection);
             connection.close("handler");
+            meter.closed(why);
             if (eventDelivered) {
                 deliverClose(connection, context);
             }
@@ -123,13 +142,15 @@ final class ConnectionHandler implements Runnable {
             throws WorkerException, IOException {
         Payload reply;
         try {
-            reply = workers.exec(new Payload(context.of(event), body));
+            meter.event(event);
+            reply = workers.exec(new Payload(context.of(event), body), meter);
         } catch (WorkerException e) {
             eventDelivered |= e.delivered();
             throw e;
         }
         eventDelivered = true;
         Verb verb = Verb.of(reply.context());
+        lastVerb = verb;
         if (verb.writes()) {
             connection.write(reply.data());
         }
@@ -142,7 +163,8 @@ final class ConnectionHandler implements Runnable {
 
     private void deliverClose(Connection connection, EventContext context) {
         try {
-            workers.execClose(new Payload(context.of(TcpEvent.CLOSE), Body.EMPTY));
+            meter.event(TcpEvent.CLOSE);
+            workers.execClose(new Payload(context.of(TcpEvent.CLOSE), Body.EMPTY), meter);
         } catch (WorkerException e) {
             LOG.warn("failed to send close event to worker", "server", server.name(), "uuid", connection.uuid(),
                     "pid", e.pid(), "error", e.getMessage());

@@ -16,8 +16,18 @@ final class EventContext {
     private final byte[] data;
 
     EventContext(String remoteAddr, String server, String uuid) {
+        this(remoteAddr, server, uuid, null);
+    }
+
+    /**
+     * @param proxyAddr the balancer that relayed the connection (PROXY protocol), added as {@code proxy_addr} before
+     *                  {@code event}; null leaves the field out, so the context stays upstream's byte for byte
+     */
+    EventContext(String remoteAddr, String server, String uuid, String proxyAddr) {
         data = ("{\"remote_addr\":" + Json.value(remoteAddr) + ",\"server\":" + Json.value(server)
-                + ",\"uuid\":" + Json.value(uuid) + ",\"event\":\"DATA\"}").getBytes(StandardCharsets.UTF_8);
+                + ",\"uuid\":" + Json.value(uuid)
+                + (proxyAddr == null ? "" : ",\"proxy_addr\":" + Json.value(proxyAddr))
+                + ",\"event\":\"DATA\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     byte[] of(TcpEvent event) {

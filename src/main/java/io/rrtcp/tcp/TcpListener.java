@@ -90,6 +90,11 @@ final class TcpListener {
         }
     }
 
+    /** True until {@link #close()}, while the socket is bound. */
+    boolean isOpen() {
+        return !closed && !socket.isClosed();
+    }
+
     void close() {
         closed = true;
         try {

@@ -37,16 +37,31 @@ final class PoolExecutor implements RequestExecutor {
 
     @Override
     public Payload exec(Payload request) throws WorkerException {
-        return run(request, false);
+        return run(request, false, ExecObserver.NONE);
     }
 
     /** The worker's answer to CLOSE, if any, is dropped. */
     @Override
     public void execClose(Payload closeEvent) throws WorkerException {
-        run(closeEvent, true);
+        run(closeEvent, true, ExecObserver.NONE);
     }
 
-    private Payload run(Payload request, boolean closeEvent) throws WorkerException {
+    @Override
+    public Payload exec(Payload request, ExecObserver observer) throws WorkerException {
+        return run(request, false, observer);
+    }
+
+    @Override
+    public void execClose(Payload closeEvent, ExecObserver observer) throws WorkerException {
+        run(closeEvent, true, observer);
+    }
+
+    /** Requests inside the pool, waiting or running. */
+    int queueSize() {
+        return inside.get();
+    }
+
+    private Payload run(Payload request, boolean closeEvent, ExecObserver observer) throws WorkerException {
         if (closed.getAsBoolean()) {
             throw WorkerPool.poolClosed();
         }
@@ -59,13 +74,17 @@ final class PoolExecutor implements RequestExecutor {
             }
             int fruitless = 0; // retries on workers that never answered anything: a worker bug, not a recycle
             while (true) {
+                long asked = System.nanoTime();
                 Roster.Entry entry = take(options.allocateTimeout());
+                long lent = System.nanoTime();
+                observer.waited(lent - asked);
                 Worker worker = entry.worker;
                 Reply reply;
                 FailurePolicy policy;
                 WorkerException failure = null;
                 try {
                     reply = closeEvent ? exchangeClose(worker, request) : worker.exec(request, options.execTtl());
+                    observer.worked(System.nanoTime() - lent);
                     policy = FailurePolicy.of(reply);
                 } catch (WorkerException e) {
                     reply = null;

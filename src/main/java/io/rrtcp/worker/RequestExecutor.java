@@ -9,4 +9,14 @@ public interface RequestExecutor {
 
     /** Delivers a CLOSE event; the worker's answer, if it sends one, is dropped. */
     void execClose(Payload closeEvent) throws WorkerException;
+
+    /** As {@link #exec(Payload)}, telling {@code observer} the wait for a worker and the worker's time. */
+    default Payload exec(Payload request, ExecObserver observer) throws WorkerException {
+        return exec(request);
+    }
+
+    /** As {@link #execClose(Payload)}, telling {@code observer} the wait for a worker and the worker's time. */
+    default void execClose(Payload closeEvent, ExecObserver observer) throws WorkerException {
+        execClose(closeEvent);
+    }
 }

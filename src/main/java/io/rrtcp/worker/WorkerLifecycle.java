@@ -14,12 +14,14 @@ final class WorkerLifecycle {
     private final Roster roster;
     private final IdleWorkers<Roster.Entry> idle;
     private final BooleanSupplier closed;
+    private final PoolMeter meter;
     private Replenisher replenisher;
 
-    WorkerLifecycle(Roster roster, IdleWorkers<Roster.Entry> idle, BooleanSupplier closed) {
+    WorkerLifecycle(Roster roster, IdleWorkers<Roster.Entry> idle, BooleanSupplier closed, PoolMeter meter) {
         this.roster = roster;
         this.idle = idle;
         this.closed = closed;
+        this.meter = meter;
     }
 
     void replenishWith(Replenisher replenisher) {
@@ -63,6 +65,7 @@ final class WorkerLifecycle {
         }
         Worker worker = entry.worker;
         WorkerState shown = roster.reported(entry);
+        meter.retired(shown);
         if (fault && worker.served() == 0) {
             replenisher.deathBeforeAnswer();
         }

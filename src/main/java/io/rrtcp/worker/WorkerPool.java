@@ -34,15 +34,24 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     private volatile boolean closed;
 
     public WorkerPool(PoolOptions options, WorkerFactory factory) {
-        this(options, factory, TimeSource.system());
+        this(options, factory, TimeSource.system(), PoolMeter.NONE);
+    }
+
+    /** @param meter told of every worker the pool retires (for restart metrics) */
+    public WorkerPool(PoolOptions options, WorkerFactory factory, PoolMeter meter) {
+        this(options, factory, TimeSource.system(), meter);
     }
 
     public WorkerPool(PoolOptions options, WorkerFactory factory, TimeSource time) {
+        this(options, factory, time, PoolMeter.NONE);
+    }
+
+    public WorkerPool(PoolOptions options, WorkerFactory factory, TimeSource time, PoolMeter meter) {
         this.options = options;
         this.factory = factory;
         this.time = time;
         this.roster = new Roster(options.numWorkers());
-        this.lifecycle = new WorkerLifecycle(roster, idle, this::isClosed);
+        this.lifecycle = new WorkerLifecycle(roster, idle, this::isClosed, meter);
         this.replenisher = new Replenisher(roster, factory, time, this::isClosed, lifecycle::admit,
                 WorkerLifecycle::stopInBackground);
         lifecycle.replenishWith(replenisher);
@@ -97,6 +106,21 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     @Override
     public void execClose(Payload closeEvent) throws WorkerException {
         executor.execClose(closeEvent);
+    }
+
+    @Override
+    public Payload exec(Payload request, ExecObserver observer) throws WorkerException {
+        return executor.exec(request, observer);
+    }
+
+    @Override
+    public void execClose(Payload closeEvent, ExecObserver observer) throws WorkerException {
+        executor.execClose(closeEvent, observer);
+    }
+
+    /** Requests inside the pool, waiting for a worker or running on one (what {@code max_queue_size} limits). */
+    public int queueSize() {
+        return pooled.queueSize();
     }
 
     /** The workers in service (including ones a reset is replacing), by pid. Empty in debug mode. */

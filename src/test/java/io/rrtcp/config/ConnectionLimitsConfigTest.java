@@ -16,7 +16,8 @@ class ConnectionLimitsConfigTest {
     private static final Path FILE = Path.of("conf/.rr.yaml");
     private static final int MB = 1 << 20;
 
-    private static RrConfig parse(String tcpExtra, String serverExtra) {
+    /** A config with servers smtp and echo: {@code tcpExtra} under tcp, {@code serverExtra} under smtp only. */
+    static RrConfig parse(String tcpExtra, String serverExtra) {
         String yaml = "version: '3'\nserver:\n  command: php w.php\ntcp:\n" + tcpExtra.indent(2)
                 + "  servers:\n    smtp:\n      addr: 127.0.0.1:25\n" + serverExtra.indent(6)
                 + "    echo:\n      addr: 127.0.0.1:7\n";

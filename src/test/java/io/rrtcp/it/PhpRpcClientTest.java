@@ -96,4 +96,39 @@ class PhpRpcClientTest extends ServerTest {
             assertEquals("error: Error 'no such connection: nope' on " + server.rpc() + "\n", a.ask("whisper nope x\r\n"));
         }
     }
+
+    @Test
+    void phpClientMovesApplicationMetricsWithUpstreamsShapesAndErrors() throws Exception {
+        server = TestServer.in(dir).workers(1).rpc("tcp://127.0.0.1:0")
+                .section("metrics:\n  address: 127.0.0.1:0").start();
+        String rpc = server.rpc();
+        List<JsonObject> r = php(rpc,
+                "metrics.Declare", "{\"name\":\"queue\",\"collector\":{\"namespace\":\"app\",\"subsystem\":\"\","
+                        + "\"type\":\"gauge\",\"help\":\"Jobs waiting.\",\"labels\":[\"queue\"],\"buckets\":[]}}",
+                "metrics.Set", "{\"name\":\"queue\",\"value\":10,\"labels\":[\"mail\"]}",
+                "metrics.Sub", "{\"name\":\"queue\",\"value\":2.5,\"labels\":[\"mail\"]}",
+                "metrics.Observe", "{\"name\":\"queue\",\"value\":1,\"labels\":[\"mail\"]}",
+                "metrics.Add", "{\"name\":\"queue\",\"value\":1}",
+                "metrics.Add", "{\"name\":\"nope\",\"value\":1}",
+                "metrics.Declare", "{\"name\":\"x\",\"collector\":{\"type\":\"meter\"}}",
+                "metrics.Unregister", "\"nope\"");
+        assertEquals(Json.TRUE, r.get(0).get("ok"));
+        assertEquals(Json.TRUE, r.get(1).get("ok"));
+        assertEquals(Json.TRUE, r.get(2).get("ok"));
+        assertEquals("Error 'collector does not support the requested operation: queue does not support Observe' on "
+                + rpc, r.get(3).getString("error", ""));
+        assertEquals("Error 'required labels for collector: queue' on " + rpc, r.get(4).getString("error", ""));
+        assertEquals("Error 'undefined collector: nope' on " + rpc, r.get(5).getString("error", ""));
+        assertEquals("Error 'metrics_rpc_declare: unknown collector type: meter' on " + rpc, r.get(6).getString("error", ""));
+        assertEquals("Error 'undefined collector: nope' on " + rpc, r.get(7).getString("error", ""));
+        Scrape scrape = Scrape.of(server.server().opsAddresses().get("metrics"));
+        assertEquals(7.5, scrape.value("app_queue", "queue", "mail"), scrape.text());
+    }
+
+    @Test
+    void withoutAMetricsSectionTheMetricsServiceDoesNotExistAsUpstream() throws Exception {
+        server = TestServer.in(dir).workers(1).rpc("tcp://127.0.0.1:0").start();
+        List<JsonObject> r = php(server.rpc(), "metrics.Add", "{\"name\":\"x\",\"value\":1}");
+        assertEquals("Error 'rpc: can't find service metrics.Add' on " + server.rpc(), r.get(0).getString("error", ""));
+    }
 }

@@ -48,6 +48,7 @@ final class TestServer implements AutoCloseable {
         private final List<String> poolLines = new ArrayList<>();
         private final List<String> tcpLines = new ArrayList<>();
         private final List<String> serverLines = new ArrayList<>();
+        private final List<String> sections = new ArrayList<>();
         private String script = "tcp-worker.php";
         private int workers = 2;
         private String rpcListen;
@@ -110,6 +111,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** A whole top-level section in YAML, appended to the file as written, e.g. "reload:\n  interval: 1s\n". */
+        Builder section(String yaml) {
+            sections.add(yaml.endsWith("\n") ? yaml : yaml + "\n");
+            return this;
+        }
+
         Builder script(String name) {
             script = name;
             return this;
@@ -136,6 +143,7 @@ final class TestServer implements AutoCloseable {
             if (rpcListen != null) {
                 yaml.append("rpc:\n  listen: \"").append(rpcListen).append("\"\n");
             }
+            sections.forEach(yaml::append);
             Path file = dir.resolve(".rr.yaml");
             Files.writeString(file, yaml);
             return file;

@@ -29,4 +29,14 @@ class EventContextTest {
         assertEquals("{\"remote_addr\":\"[::1]:54321\",\"server\":\"server1\",\"uuid\":\"" + UUID
                 + "\",\"event\":\"CONNECTED\"}", text(c.of(TcpEvent.CONNECTED)));
     }
+
+    @Test
+    void behindABalancerProxyAddrComesBeforeTheEventAndTheOtherFieldsStayAsTheyAre() {
+        EventContext c = new EventContext("203.0.113.7:40001", "server1", UUID, "10.0.0.2:51000");
+        String base = "{\"remote_addr\":\"203.0.113.7:40001\",\"server\":\"server1\",\"uuid\":\"" + UUID
+                + "\",\"proxy_addr\":\"10.0.0.2:51000\",\"event\":\"";
+        assertEquals(base + "CONNECTED\"}", text(c.of(TcpEvent.CONNECTED)));
+        assertEquals(base + "DATA\"}", text(c.of(TcpEvent.DATA)));
+        assertEquals(base + "CLOSE\"}", text(c.of(TcpEvent.CLOSE)));
+    }
 }

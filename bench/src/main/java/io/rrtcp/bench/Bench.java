@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * one run compare.
  *
  * <pre>
- * bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
+ * bench [all|throughput|large|idle|startup|kv] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
  * </pre>
  */
 public final class Bench {
@@ -26,10 +26,11 @@ public final class Bench {
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
     private static final String USAGE = """
-            usage: bin/rr-tcp-bench [all|throughput|large|idle|startup] [--quick] [--runs N] [--out DIR]
+            usage: bin/rr-tcp-bench [all|throughput|large|idle|startup|kv|hooks] [--quick] [--runs N] [--out DIR]
                    bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
-            env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N,
+                   bin/rr-tcp-bench hooks       (CPU the metrics add per message, measured alone)
+            env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N, BENCH_OPS=1,
                  RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1 and THREADS=1 (profile)""";
 
     private final Options o;
@@ -65,7 +66,7 @@ public final class Bench {
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
-                    case "all", "throughput", "large", "idle", "startup", "profile" -> mode = args[i];
+                    case "all", "throughput", "large", "idle", "startup", "profile", "kv", "hooks" -> mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
                             System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
@@ -95,11 +96,14 @@ public final class Bench {
             case "idle" -> idle();
             case "startup" -> startup();
             case "profile" -> profile();
+            case "kv" -> kv();
+            case "hooks" -> line(HookCost.report());
             default -> {
                 throughput();
                 large();
                 idle();
                 startup();
+                kv();
             }
         }
         Files.writeString(o.out().resolve("benchmarks.md"), report);
@@ -309,6 +313,59 @@ public final class Bench {
         line(String.format(Locale.ROOT, "| runs | median | min–max |%n|---:|---:|---:|%n| %d | %.0f ms | %.0f–%.0f ms |",
                 ms.size(), median(ms, d -> d), ms.stream().mapToDouble(d -> d).min().orElse(0),
                 ms.stream().mapToDouble(d -> d).max().orElse(0)));
+        line("");
+    }
+
+    // ---- kv ----------------------------------------------------------------------------------------------------
+
+    private void kv() throws Exception {
+        Path dir = Files.createTempDirectory("rr-tcp-bench-kv");
+        int redisPort = BenchServer.freePort();
+        Process redis = KvBench.startRedis(dir, redisPort);
+        String rpc = "tcp://127.0.0.1:" + BenchServer.freePort();
+        String yaml = "rpc:\n  listen: " + rpc + "\nkv:\n  mem:\n    driver: memory\n"
+                + (redis == null ? "" : "  red:\n    driver: redis\n    config:\n      addrs: [\"127.0.0.1:" + redisPort + "\"]\n");
+        List<String> storages = redis == null ? List.of("-", "mem") : List.of("-", "mem", "red");
+        Map<String, List<KvBench.Result>> results = new LinkedHashMap<>();
+        try (BenchServer server = BenchServer.startWithSections(yaml)) {
+            for (int run = 0; run < o.runs(); run++) {
+                for (String storage : storages) {
+                    for (int c : new int[]{1, 4}) {
+                        results.computeIfAbsent(storage + "/" + c, k -> new ArrayList<>())
+                                .add(KvBench.run(server, rpc, storage, c, o.measure()));
+                    }
+                }
+                System.err.printf("kv run %d/%d done%n", run + 1, o.runs());
+            }
+        } finally {
+            if (redis != null) {
+                redis.destroy();
+                redis.waitFor();
+            }
+        }
+        line("### KV from PHP over RPC (kv.Set + kv.MGet of one 64-byte value = one pair = two round trips, protobuf; "
+                + "medians of " + o.runs() + " runs, min–max)");
+        line("");
+        line("| storage | PHP clients | pairs/s | RPC calls/s | p50 µs/pair | p99 µs/pair | server CPU µs/pair | pairs/s ÷ baseline |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (var e : results.entrySet()) {
+            String[] key = e.getKey().split("/");
+            List<KvBench.Result> rs = e.getValue();
+            double base = median(results.get("-/" + key[1]), KvBench.Result::pairsPerSecond);
+            double rate = median(rs, KvBench.Result::pairsPerSecond);
+            String name = switch (key[0]) {
+                case "-" -> "baseline: 2 × rpc.Version (JSON)";
+                case "mem" -> "memory";
+                default -> "redis (local redis-server)";
+            };
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %,.0f | %.0f | %.0f | %.1f | %.2f |", name, key[1],
+                    range(rs, KvBench.Result::pairsPerSecond, 0), rate * 2, median(rs, KvBench.Result::p50Micros),
+                    median(rs, KvBench.Result::p99Micros), median(rs, KvBench.Result::serverCpuMicrosPerPair), rate / base));
+        }
+        if (redis == null) {
+            line("");
+            line("(no redis-server installed: the redis rows are missing; apt-get install redis-server)");
+        }
         line("");
     }
 

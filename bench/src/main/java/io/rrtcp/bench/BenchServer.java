@@ -46,6 +46,10 @@ final class BenchServer implements AutoCloseable {
         this.startupNanos = startupNanos;
     }
 
+    /** BENCH_OPS=1: with the status and metrics endpoints on (metrics count every message), to measure their cost. */
+    private static final String OPS_SECTIONS = "1".equals(System.getenv("BENCH_OPS"))
+            ? "status:\n  address: 127.0.0.1:0\nmetrics:\n  address: 127.0.0.1:0\n" : "";
+
     /** Writes a config with one server "bench" (delimiter "\n") and starts serve on it. */
     static BenchServer start(int workers, int workUs, String extraServerYaml, String greeting, String... jvmOptions)
             throws Exception {
@@ -55,6 +59,16 @@ final class BenchServer implements AutoCloseable {
     /** As above, with the workers on the given relay kind (pipes, unix or tcp). */
     static BenchServer start(String relayKind, int workers, int workUs, String extraServerYaml, String greeting,
                              String... jvmOptions) throws Exception {
+        return launch(relayKind, workers, workUs, extraServerYaml, greeting, "", jvmOptions);
+    }
+
+    /** One worker on pipes, and {@code rootYaml} (whole top-level sections, e.g. rpc and kv) added to the config. */
+    static BenchServer startWithSections(String rootYaml) throws Exception {
+        return launch("pipes", 1, 0, "", "", rootYaml, new String[0]);
+    }
+
+    private static BenchServer launch(String relayKind, int workers, int workUs, String extraServerYaml,
+                                      String greeting, String rootYaml, String[] jvmOptions) throws Exception {
         int port = freePort();
         Path dir = Files.createTempDirectory("rr-tcp-bench");
         Path config = dir.resolve(".rr.yaml");
@@ -76,8 +90,8 @@ final class BenchServer implements AutoCloseable {
                 %s
                   pool:
                     num_workers: %d
-                """.formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(relayKind, dir), workUs, greeting, port,
-                extraServerYaml.indent(6).stripTrailing(), workers));
+                %s""".formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(relayKind, dir), workUs, greeting, port,
+                extraServerYaml.indent(6).stripTrailing(), workers, rootYaml + OPS_SECTIONS));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(io.rrtcp.worker.PipeChannels.JVM_OPTIONS); // what the jar's manifest gives to java -jar
