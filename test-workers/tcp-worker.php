@@ -38,6 +38,8 @@
  *   pingfirst → a streamed reply whose FIRST chunk carries STREAM|PING; waits for the PONG, then a final chunk
  *   double TEXT → the echo, then at once a second, unsolicited WRITE frame "extra: TEXT\n" (a buggy worker)
  *   doublelater TEXT → the echo, then 50 ms later (the worker idle) a second, unsolicited WRITE "extra: TEXT\n"
+ *   raw HEX → the bytes HEX stands for, as they are, instead of a reply, then exit(7) (FuzzTest's mutated frames)
+ *   rawthen TOKEN HEX → the bytes HEX stands for and then a proper reply "answered TOKEN\n", in one write (FuzzTest)
  */
 
 declare(strict_types=1);
@@ -129,6 +131,8 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^leak (\d+)$/', $command, $m) => ['leak <mb>', $m[1]],
         preg_match('/^stream (\d+)$/', $command, $m) => ['stream <n>', $m[1]],
         preg_match('/^double (.*)$/s', $command, $m) => ['double <text>', $m[1]],
+        preg_match('/^raw ([0-9a-f]*)$/', $command, $m) => ['raw <hex>', $m[1]],
+        preg_match('/^rawthen (\S+) ([0-9a-f]*)$/', $command, $m) => ['rawthen <token> <hex>', [$m[1], $m[2]]],
         preg_match('/^doublelater (.*)$/s', $command, $m) => ['doublelater <text>', $m[1]],
         preg_match('/^getenv (\S+)$/', $command, $m) => ['getenv <name>', $m[1]],
         preg_match('/^metric (\S+)$/', $command, $m) => ['metric <name>', $m[1]],
@@ -170,6 +174,9 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'stream <n>' => streamReply($worker, (int)$arg, false),
         'streamhang' => streamReply($worker, 1, true),
         'pingfirst' => pingFirstStream($worker),
+        'raw <hex>' => rawThenExit($worker, (string)hex2bin($arg)),
+        'rawthen <token> <hex>' => $worker->getWorker()->getRelay()->writeRaw((string)hex2bin($arg[1])
+            . \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame("WRITEanswered {$arg[0]}\n", [5]))),
         'double <text>' => doubleReply($worker, $request->body, $arg, 0),
         'doublelater <text>' => doubleReply($worker, $request->body, $arg, 50),
         default => $worker->respond($request->body),
@@ -272,6 +279,13 @@ function pingFirstStream(TcpWorker $worker): void
         exit(5);
     }
     $worker->respond("pong received\n");
+}
+
+/** Writes bytes that may or may not be a frame in place of a reply, then leaves. */
+function rawThenExit(TcpWorker $worker, string $bytes): never
+{
+    $worker->getWorker()->getRelay()->writeRaw($bytes);
+    exit(7);
 }
 
 /** A buggy worker: answers, then writes one more WRITE frame nobody asked for (at once or after a pause). */

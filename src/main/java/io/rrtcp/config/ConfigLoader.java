@@ -132,9 +132,12 @@ public final class ConfigLoader {
             throw server.error("server name must consist of letters, digits, '.', '_' and '-', got \"" + name + "\"");
         }
         server.warnUnknownKeys(TCP_SERVER_KEYS);
-        return new TcpServerConfig(name, address(name, server.get("addr")), delimiter(server.get("delimiter")),
-                readBufSize(server.get("read_buf_size"), defaultReadBufSize),
+        TcpServerConfig config = new TcpServerConfig(name, address(name, server.get("addr")),
+                delimiter(server.get("delimiter")), readBufSize(server.get("read_buf_size"), defaultReadBufSize),
                 ConnectionLimitsReader.read(server, defaultLimits), ProxyProtocolReader.forServer(server, defaultProxy));
+        DelimiterBounds.check(server.get("delimiter"), name, config.delimiter(), config.readBufSize(),
+                config.limits().maxMessageSize());
+        return config;
     }
 
     private static ListenAddress address(String serverName, Node node) {
@@ -145,7 +148,7 @@ public final class ConfigLoader {
             throw node.error("must be a string like 127.0.0.1:7777, got " + node.shown());
         }
         try {
-            return ListenAddress.parse(addr);
+            return ListenAddress.parse(addr).requireResolvable();
         } catch (IllegalArgumentException e) {
             throw node.error(e.getMessage());
         }

@@ -19,6 +19,20 @@ public record ListenAddress(String host, int port) {
         return ListenAddressParser.parse(addr);
     }
 
+    /**
+     * Fails when the host is neither empty, nor an IP literal, nor a name that resolves: such an address could never
+     * be bound, and saying so with the config key beats a bind error at start.
+     *
+     * @throws IllegalArgumentException naming the host
+     */
+    public ListenAddress requireResolvable() {
+        if (!host.isEmpty() && new InetSocketAddress(host, port).isUnresolved()) {
+            throw new IllegalArgumentException("host \"" + host + "\" of " + this
+                    + " is not an IP address and does not resolve to one");
+        }
+        return this;
+    }
+
     /** The socket address to bind; resolves {@code host} (an empty host is the wildcard address). */
     public InetSocketAddress toSocketAddress() {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);

@@ -86,6 +86,28 @@ final class Args {
                 });
     }
 
+    /**
+     * A string field of an object argument; every method reads its fields through here (or {@link #optionalString}),
+     * so a wrong type gets the same answer for every field: {@code "except" must be a string, got 7}.
+     */
+    static String string(JsonObject arg, String key) throws RpcException {
+        JsonValue v = arg.get(key);
+        if (v == null || !v.isString()) {
+            throw notAString(key, v == null ? "nothing" : v.toString());
+        }
+        return v.asString();
+    }
+
+    /** As {@link #string}, but absent or null gives {@code absent} (Go leaves a missing field at its zero value). */
+    static String optionalString(JsonObject arg, String key, String absent) throws RpcException {
+        JsonValue v = arg.get(key);
+        return v == null || v.isNull() ? absent : string(arg, key);
+    }
+
+    private static RpcException notAString(String key, String got) {
+        return new RpcException("\"" + key + "\" must be a string, got " + got);
+    }
+
     /** Go's name for the JSON value's kind, as its decoder's messages use it. */
     static String kind(JsonValue v) {
         if (v.isNumber()) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * goridge RPC on {@code rpc.listen}: one virtual thread per client connection reads requests one after another; each
@@ -36,6 +34,8 @@ public final class RpcServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private volatile RpcDispatcher dispatcher;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    /** Calls in flight over all connections (see {@link CallBudget}). */
+    private final CallBudget total = CallBudget.total();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -117,12 +117,18 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
-    /** Reads requests until EOF or a bad header; each one is answered on its own virtual thread. */
+    /**
+     * Reads requests until EOF or a bad header; each one is answered on its own virtual thread. The next request is
+     * read only when the connection's and the server's {@link CallBudget} have room, so a client that does not read
+     * its replies (which then cannot be written) stops being read. Once a reply cannot be written the client is gone:
+     * the calls it still has queued are dropped unrun.
+     */
     private void serve(SocketChannel client) {
-        ReentrantLock writeLock = new ReentrantLock();
+        RpcConnection connection = new RpcConnection(client);
+        CallBudget own = CallBudget.perConnection();
         try (client; ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(client), 16 * 1024);
-            while (true) {
+            while (!connection.gone()) {
                 Frame request = FrameCodec.read(in, MAX_PAYLOAD);
                 if (request == null) {
                     return;
@@ -132,15 +138,33 @@ public final class RpcServer implements AutoCloseable {
                     LOG.warn("rpc: closing the connection: " + problem);
                     return;
                 }
-                calls.submit(() -> reply(client, writeLock, dispatcher.handle(request)));
+                CallBudget.Grant mine = own.acquire(request.payload().length);
+                CallBudget.Grant shared = total.acquire(request.payload().length);
+                calls.submit(() -> {
+                    try {
+                        if (!connection.gone()) {
+                            connection.reply(dispatcher.handle(request));
+                        }
+                    } finally {
+                        shared.release();
+                        mine.release();
+                    }
+                });
             }
         } catch (FrameException e) {
             LOG.warn("rpc: closing the connection: " + e.getMessage());
         } catch (IOException e) {
-            if (!closed) {
+            if (!closed && !connection.gone()) {
                 LOG.debug("rpc: connection ended", "error", e.getMessage());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** RPC calls read and not yet answered (or dropped), over all connections. */
+    public int callsInFlight() {
+        return total.inFlight(CallBudget.CALLS_TOTAL);
     }
 
     private static String headerProblem(Frame request) {
@@ -152,20 +176,6 @@ public final class RpcServer implements AutoCloseable {
             return "method length offset exceeds payload bounds";
         }
         return null;
-    }
-
-    private static void reply(SocketChannel client, ReentrantLock writeLock, Frame reply) {
-        ByteBuffer bytes = ByteBuffer.wrap(FrameCodec.encode(reply));
-        writeLock.lock();
-        try {
-            while (bytes.hasRemaining()) {
-                client.write(bytes);
-            }
-        } catch (IOException e) {
-            LOG.debug("rpc: cannot write a reply; the client is gone", "error", e.getMessage());
-        } finally {
-            writeLock.unlock();
-        }
     }
 
     private static void sleepBriefly() {

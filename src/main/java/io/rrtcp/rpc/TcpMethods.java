@@ -63,8 +63,8 @@ final class TcpMethods {
     }
 
     private Boolean send(JsonObject arg) throws RpcException {
-        String uuid = text(arg, "uuid");
-        byte[] data = text(arg, "data").getBytes(StandardCharsets.UTF_8);
+        String uuid = Args.string(arg, "uuid");
+        byte[] data = Args.string(arg, "data").getBytes(StandardCharsets.UTF_8);
         Connection c = connections.find(uuid).orElseThrow(() -> new RpcException("no such connection: " + uuid));
         CompletableFuture<Void> write = startWrite(c, data);
         Duration writeTimeout = writeTimeout(c);
@@ -92,9 +92,9 @@ final class TcpMethods {
 
     /** Writes to every connection of the server (but {@code except}); returns how many got the data in time. */
     private Long broadcast(JsonObject arg) throws RpcException {
-        String server = text(arg, "server");
-        String except = arg.getString("except", "");
-        byte[] data = text(arg, "data").getBytes(StandardCharsets.UTF_8);
+        String server = Args.string(arg, "server");
+        String except = Args.optionalString(arg, "except", "");
+        byte[] data = Args.string(arg, "data").getBytes(StandardCharsets.UTF_8);
         if (!servers.contains(server)) {
             throw new RpcException("no such tcp server: " + server + " (servers: " + servers.stream().sorted().toList() + ")");
         }
@@ -149,13 +149,5 @@ final class TcpMethods {
             }
         });
         return done;
-    }
-
-    private static String text(JsonObject arg, String key) throws RpcException {
-        JsonValue v = arg.get(key);
-        if (v == null || !v.isString()) {
-            throw new RpcException("\"" + key + "\" must be a string, got " + (v == null ? "nothing" : v.toString()));
-        }
-        return v.asString();
     }
 }

@@ -210,6 +210,11 @@ public final class RrTcpServer implements AutoCloseable {
         return rpc.map(RpcServer::address);
     }
 
+    /** RPC calls read and not yet answered, over all RPC connections (0 without an rpc section). */
+    public int rpcCallsInFlight() {
+        return rpc.map(RpcServer::callsInFlight).orElse(0);
+    }
+
     public RrConfig config() {
         return config;
     }

@@ -84,14 +84,19 @@ public final class DelimiterScanner {
         while (true) {
             int at = indexOfDelimiter();
             if (at >= 0) {
+                long length = spilledLength + (at + delimiter.length - start);
+                if (length > maxMessageSize) { // a read may carry the delimiter just past the cap
+                    throw new MessageTooLargeException(length, maxMessageSize, true);
+                }
                 return take(at + delimiter.length);
             }
             searchFrom = Math.max(start, end - delimiter.length + 1);
+            // one byte past the cap before refusing: the count logged is then more than the limit, as the message is
+            if (pending() > maxMessageSize) {
+                throw new MessageTooLargeException(pending(), maxMessageSize, false);
+            }
             if (eof) {
                 return pending() > 0 ? take(end) : null;
-            }
-            if (pending() >= maxMessageSize) {
-                throw new MessageTooLargeException(pending(), maxMessageSize);
             }
             fill();
         }

@@ -39,9 +39,10 @@ final class IdleOutputWatch {
             }
             int bytes = entry.worker.outputWhileIdle();
             if (bytes > 0) {
-                entry.worker.kill();
+                // retired before the kill, so that the exit handler does not report it as a plain exit
                 lifecycle.retire(entry, WorkerState.ERRORED,
                         "worker " + entry.worker.pid() + " " + WorkerExchange.unsolicited(bytes, "while idle"), true);
+                entry.worker.kill();
             }
         }
     }

@@ -20,6 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UnsolicitedOutputTest extends ServerTest {
 
+    /** An echo server on "\n" with one worker (the probe's setup); returns that worker's pid. */
+    private long startWithOneWorker() throws Exception {
+        server = TestServer.in(dir).server("main", "\\n").workers(1).start();
+        return onlyWorker();
+    }
+
     private long onlyWorker() {
         return server.workerPids().get(0);
     }
@@ -43,8 +49,7 @@ class UnsolicitedOutputTest extends ServerTest {
 
     @Test
     void aSecondReplyToOneRequestNeverReachesAnotherClient() throws Exception {
-        server = TestServer.in(dir).server("main", "\\n").workers(1).start();
-        long buggy = onlyWorker();
+        long buggy = startWithOneWorker();
         try (LogCapture log = new LogCapture(); Client a = server.connect("main"); Client b = server.connect("main");
              Client c = server.connect("main")) {
             a.send("double secret-of-A\n");
@@ -67,8 +72,7 @@ class UnsolicitedOutputTest extends ServerTest {
 
     @Test
     void anIdleWorkerThatWritesIsKilledBeforeAnyRequestReachesIt() throws Exception {
-        server = TestServer.in(dir).server("main", "\\n").workers(1).start();
-        long buggy = onlyWorker();
+        long buggy = startWithOneWorker();
         try (LogCapture log = new LogCapture(); Client a = server.connect("main"); Client b = server.connect("main");
              Client c = server.connect("main")) {
             assertEquals("doublelater secret-of-A\n", a.ask("doublelater secret-of-A\n"),
