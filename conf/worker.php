@@ -5,11 +5,13 @@
  *
  * One worker process serves every configured TCP server; the "server" name in each event tells them apart:
  *   echo  (127.0.0.1:7000, lines ending in "\n")    – sends every line back unchanged
- *   smtp  (127.0.0.1:7025, lines ending in "\r\n")  – an SMTP-like server: EHLO/HELO, MAIL FROM, RCPT TO, DATA, RSET,
- *                                                     NOOP, QUIT; accepted mail goes to the server log (and to the
- *                                                     file named by MAILBOX, when set)
+ *   smtp  (127.0.0.1:7025, lines ending in "\r\n")  – an SMTP-like server: EHLO/HELO, STARTTLS, MAIL FROM, RCPT TO,
+ *                                                     DATA, RSET, NOOP, QUIT; accepted mail goes to the server log
+ *                                                     (and to the file named by MAILBOX, when set)
  *
  * Try it:  nc 127.0.0.1 7000     nc -C 127.0.0.1 7025     swaks --server 127.0.0.1 --port 7025 --to you@example.org
+ *          swaks --tls --server 127.0.0.1:7025 --to you@example.org      (STARTTLS with the demo's self-signed
+ *          certificate, made by tls-cert.php on first start)
  *
  * Workers are stateless: the 4 workers of the pool take a connection's events in turn, so one SMTP dialogue's state
  * (greeting, sender, recipients, data mode, the mail so far) lives in the kv storage "dialogues" (memory driver),
@@ -49,6 +51,7 @@ const SMTP_COMMANDS = [
     'RSET' => 'smtpRset',
     'NOOP' => 'smtpNoop',
     'QUIT' => 'smtpQuit',
+    'STARTTLS' => 'smtpStartTls',
 ];
 
 /** Extensions announced by EHLO, one per "250-" line. */
@@ -82,8 +85,11 @@ function smtpHelo(array &$d, string $arg): array
 
 function smtpEhlo(array &$d, string $arg): array
 {
+    $tls = $d['tls'] ?? false;
     smtpHelo($d, $arg);
-    $lines = array_merge(['rr-tcp Hello ' . $d['helo'] . ' (worker ' . getmypid() . ')'], SMTP_EXTENSIONS);
+    // STARTTLS is offered while the connection is plain (RFC 3207: not again inside TLS)
+    $lines = array_merge(['rr-tcp Hello ' . $d['helo'] . ' (worker ' . getmypid() . ')'], SMTP_EXTENSIONS,
+        $tls ? [] : ['STARTTLS']);
     $last = array_pop($lines);
     $text = '';
     foreach ($lines as $line) {
@@ -145,6 +151,23 @@ function smtpNoop(array &$d, string $arg): array
     return reply('250', '2.0.0 OK');
 }
 
+/**
+ * STARTTLS (RFC 3207): serveSmtp calls tcp.StartTLS before it sends the 220, so rr-tcp switches the connection to TLS
+ * right after writing it. Whatever the client learnt before is forgotten: it must say EHLO again.
+ */
+function smtpStartTls(array &$d, string $arg): array
+{
+    if ($d['tls'] ?? false) {
+        return reply('503', '5.5.1 Error: TLS already active');
+    }
+    if (trim($arg) !== '') {
+        return reply('501', '5.5.4 Syntax: STARTTLS');
+    }
+    $d = newDialogue() + ['tls' => true, 'starttls' => true];
+
+    return ["220 2.0.0 Ready to start TLS\r\n", TcpWorker::WRITE];
+}
+
 function smtpQuit(array &$d, string $arg): array
 {
     return ["221 2.0.0 Bye\r\n", TcpWorker::WRITECLOSE];
@@ -183,7 +206,7 @@ function deliver(string $id, array $d): void
     }
 }
 
-function serveSmtp(TcpWorker $worker, KvClient $kv, Request $request): void
+function serveSmtp(TcpWorker $worker, KvClient $kv, Rpc $rpc, Request $request): void
 {
     $key = 'smtp:' . $request->connectionUuid;
     if ($request->event === TcpWorker::EVENT_CONNECTED) {
@@ -201,12 +224,18 @@ function serveSmtp(TcpWorker $worker, KvClient $kv, Request $request): void
 
     $saved = $kv->get($key);
     $d = $saved === null ? newDialogue() : json_decode($saved, true, 16, JSON_THROW_ON_ERROR);
+    $tls = $d['tls'] ?? false;
     if ($d['data']) {
         [$text, $verb] = smtpDataLine($d, $request->body);
     } else {
         [$name, $arg] = array_pad(explode(' ', rtrim($request->body, "\r\n"), 2), 2, '');
         $handler = SMTP_COMMANDS[strtoupper($name)] ?? null;
         [$text, $verb] = $handler === null ? reply('500', '5.5.2 Error: command not recognized') : $handler($d, $arg);
+    }
+    $d['tls'] ??= $tls; // handlers that start a new dialogue keep the connection's TLS state
+    if ($d['starttls'] ?? false) {
+        unset($d['starttls']);
+        $rpc->call('tcp.StartTLS', $request->connectionUuid); // TLS starts right after the reply below is written
     }
     if ($verb !== TcpWorker::WRITECLOSE) {
         $kv->set($key, json_encode($d), DIALOGUE_TTL);
@@ -215,12 +244,13 @@ function serveSmtp(TcpWorker $worker, KvClient $kv, Request $request): void
 }
 
 $worker = TcpWorker::create();
-$kv = new KvClient(Rpc::create((string)getenv('RR_RPC')), DIALOGUES);
+$rpc = Rpc::create((string)getenv('RR_RPC'));
+$kv = new KvClient($rpc, DIALOGUES);
 
 while ($request = $worker->waitRequest()) {
     try {
         match ($request->server) {
-            'smtp' => serveSmtp($worker, $kv, $request),
+            'smtp' => serveSmtp($worker, $kv, $rpc, $request),
             default => serveEcho($worker, $request),
         };
     } catch (\Throwable $e) {

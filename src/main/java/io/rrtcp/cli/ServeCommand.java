@@ -54,6 +54,8 @@ public final class ServeCommand implements Callable<Integer> {
             server = RrTcpServer.start(config, main.workingDirectory());
         } catch (WorkerException | IOException e) {
             return fail(1, e);
+        } catch (ConfigException e) {
+            return fail(2, e); // files the config names (TLS certificates) are read at start
         }
         Runtime.getRuntime().addShutdownHook(new Thread(ServeCommand::killChildren, "kill-workers"));
         LOG.info("rr-tcp started", "version", VersionProvider.version(), "config", config.file(),

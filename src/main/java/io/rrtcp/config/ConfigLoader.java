@@ -28,7 +28,7 @@ public final class ConfigLoader {
             Set.of("version", "server", "tcp", "rpc", "logs", "kv", "include", "envfile", "endure", "reload");
     private static final Set<String> TCP_KEYS = union(union(Set.of("servers", "read_buf_size", "pool", "shutdown_grace"),
             ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
-    private static final Set<String> TCP_SERVER_KEYS = union(union(Set.of("addr", "delimiter", "read_buf_size"),
+    private static final Set<String> TCP_SERVER_KEYS = union(union(Set.of("addr", "delimiter", "read_buf_size", "tls"),
             ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
     private static final Set<String> RPC_KEYS = Set.of("listen");
 
@@ -111,6 +111,11 @@ public final class ConfigLoader {
         return version;
     }
 
+    /** A boolean key; absent gives {@code absent} (shared by the section readers). */
+    static boolean bool(Node node, boolean absent) {
+        return ServerReader.bool(node, absent);
+    }
+
     private static TcpConfig tcp(Node tcp) {
         tcp.warnUnknownKeys(TCP_KEYS);
         int readBufSize = readBufSize(tcp.get("read_buf_size"), MEGABYTE);
@@ -134,7 +139,8 @@ public final class ConfigLoader {
         server.warnUnknownKeys(TCP_SERVER_KEYS);
         TcpServerConfig config = new TcpServerConfig(name, address(name, server.get("addr")),
                 delimiter(server.get("delimiter")), readBufSize(server.get("read_buf_size"), defaultReadBufSize),
-                ConnectionLimitsReader.read(server, defaultLimits), ProxyProtocolReader.forServer(server, defaultProxy));
+                ConnectionLimitsReader.read(server, defaultLimits), ProxyProtocolReader.forServer(server, defaultProxy),
+                TlsConfigReader.read(server, server.file()));
         DelimiterBounds.check(server.get("delimiter"), name, config.delimiter(), config.readBufSize(),
                 config.limits().maxMessageSize());
         return config;

@@ -43,6 +43,11 @@ final class Node {
         return path;
     }
 
+    /** The config file this value was read from. */
+    Path file() {
+        return file;
+    }
+
     Object value() {
         return value;
     }

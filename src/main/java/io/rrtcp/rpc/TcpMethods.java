@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code tcp.Close} (upstream) and rr-tcp's {@code tcp.Send}, {@code tcp.Broadcast}, {@code tcp.List}.
+ * {@code tcp.Close} (upstream) and rr-tcp's {@code tcp.Send}, {@code tcp.Broadcast}, {@code tcp.List},
+ * {@code tcp.StartTLS}.
  * Writes go through {@link Connection#write}, so they never interleave with the connection's own worker replies;
  * each write runs on its own virtual thread and the caller waits at most the connection's server's
  * {@code write_timeout} (or {@code unboundedWrites} where that is off): a client that does not read is closed rather
@@ -52,6 +53,22 @@ final class TcpMethods {
         d.register("tcp.Send", Args.Type.OBJECT, arg -> send((JsonObject) arg));
         d.register("tcp.Broadcast", Args.Type.OBJECT, arg -> broadcast((JsonObject) arg));
         d.register("tcp.List", Args.Type.BOOL, arg -> list());
+        d.register("tcp.StartTLS", Args.Type.STRING, arg -> startTls((String) arg));
+    }
+
+    /**
+     * Switches the connection to TLS right after its current reply is written (a worker calls it while handling
+     * {@code STARTTLS}, then answers {@code 220 Ready to start TLS}).
+     */
+    private Boolean startTls(String uuid) throws RpcException {
+        Connection c = connections.find(uuid).orElseThrow(() -> new RpcException("no such connection: " + uuid));
+        try {
+            c.requestStartTls();
+        } catch (IllegalStateException e) {
+            throw new RpcException(e.getMessage());
+        }
+        LOG.debug("tcp.StartTLS: TLS starts after the current reply", "uuid", uuid);
+        return Boolean.TRUE;
     }
 
     /** True also for an unknown uuid, as upstream. */

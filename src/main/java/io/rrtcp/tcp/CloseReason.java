@@ -12,6 +12,10 @@ public enum CloseReason {
     IDLE_TIMEOUT("idle_timeout"),
     READ_TIMEOUT("read_timeout"),
     WRITE_TIMEOUT("write_timeout"),
+    /** The TLS handshake failed (implicit TLS or after STARTTLS). */
+    TLS_HANDSHAKE("tls_handshake"),
+    /** The TLS handshake did not end within {@code tls.handshake_timeout} (the label is the config key). */
+    TLS_HANDSHAKE_TIMEOUT("tls.handshake_timeout"),
     /** rr-tcp was stopping. */
     SHUTDOWN("shutdown"),
     /** An RPC call closed it ({@code tcp.Close}, or a {@code tcp.Send}/{@code tcp.Broadcast} the client did not read). */

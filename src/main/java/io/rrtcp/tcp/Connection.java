@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,7 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Connection {
     private final Socket socket;
-    private final OutputStream out;
+    private volatile OutputStream out;
+    /** The SSLSocket over {@code socket} once TLS is on; null while plain. */
+    private volatile Socket tlsSocket;
+    private volatile boolean startTlsOffered;
+    private final AtomicBoolean startTlsRequested = new AtomicBoolean();
     private final String uuid;
     private final String server;
     private final String remoteAddr;
@@ -123,6 +128,76 @@ public final class Connection {
         } catch (IOException ignored) {
             // closing a socket that failed already: nothing more to release
         }
+    }
+
+    /**
+     * Makes the connection write through {@code link} from now on. Under the write lock, so a write from elsewhere
+     * (RPC) goes entirely before or after the switch; with STARTTLS the handshake runs inside it, so nothing is
+     * written in plain text after the worker's STARTTLS reply.
+     */
+    Link use(Transport transport, boolean startTls) throws IOException {
+        writeLock.lock();
+        try {
+            startTlsOffered = !startTls && transport.offersStartTls();
+            Link link = startTls ? transport.startTls(socket) : transport.open(socket);
+            out = link.out();
+            if (link.tls().isPresent()) {
+                tlsSocket = link.socket();
+                startTlsOffered = false;
+            }
+            return link;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Whether the connection is encrypted. */
+    public boolean tls() {
+        return tlsSocket != null;
+    }
+
+    /**
+     * Asks for TLS right after the connection's next reply is written ({@code tcp.StartTLS}).
+     *
+     * @throws IllegalStateException when the server does not offer STARTTLS or the connection already uses TLS
+     */
+    public void requestStartTls() {
+        if (tls()) {
+            throw new IllegalStateException("connection " + uuid + " already uses TLS");
+        }
+        if (!startTlsOffered) {
+            throw new IllegalStateException("server " + server + " does not offer STARTTLS (set tcp.servers." + server
+                    + ".tls.starttls: true)");
+        }
+        startTlsRequested.set(true);
+    }
+
+    /** True once after {@link #requestStartTls()}. */
+    boolean takeStartTlsRequest() {
+        return startTlsRequested.getAndSet(false);
+    }
+
+    /**
+     * The handler's own close at the end: a TLS connection that nobody else closed says goodbye (close_notify) first,
+     * bounded by {@code write_timeout} like any write.
+     */
+    void finish() {
+        Socket secure = tlsSocket;
+        if (secure != null && closedBy == null) {
+            writeLock.lock();
+            try {
+                if (writeTimeoutNanos > 0) {
+                    writeDeadline = System.nanoTime() + writeTimeoutNanos;
+                }
+                secure.close();
+            } catch (IOException ignored) {
+                // the client left first; the socket below is closed next anyway
+            } finally {
+                writeDeadline = 0;
+                writeLock.unlock();
+            }
+        }
+        close("handler");
     }
 
     /** Why rr-tcp closed the connection, or null if it did not (yet). */

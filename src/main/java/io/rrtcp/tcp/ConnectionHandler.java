@@ -8,6 +8,7 @@ import io.rrtcp.worker.RequestExecutor;
 import io.rrtcp.worker.WorkerException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.UUID;
@@ -26,13 +27,15 @@ final class ConnectionHandler implements Runnable {
     private final ReadTimeouts timeouts;
     /** Gives back this connection's max_connections permit; run once, when the connection is over. */
     private final Runnable releasePermit;
+    private final Transport transport;
     private final ServerMeter meter;
     private boolean eventDelivered;
     /** The last verb a worker answered; one that does not keep the connection open is why it ended. */
     private Verb lastVerb = Verb.CONTINUE;
 
-    ConnectionHandler(Socket socket, TcpServerConfig server, RequestExecutor workers, ConnectionRegistry registry,
-                      ServerMeter meter, Runnable releasePermit) {
+    ConnectionHandler(Socket socket, TcpServerConfig server, Transport transport, RequestExecutor workers,
+                      ConnectionRegistry registry, ServerMeter meter, Runnable releasePermit) {
+        this.transport = transport;
         this.socket = socket;
         this.meter = meter;
         this.releasePermit = releasePermit;
@@ -97,6 +100,16 @@ final class ConnectionHandler implements Runnable {
             LimitExceededException limit = timeouts.explain(e);
             ended = limitExceeded(connection, limit);
             why = CloseReason.ofLimit(limit.key());
+        } catch (TlsHandshakeException e) {
+            ended = "tls handshake failed";
+            why = CloseReason.TLS_HANDSHAKE;
+            Object[] facts = {"server", server.name(), "uuid", connection.uuid(), "remote_addr", connection.remoteAddr(),
+                    "error", e.getMessage()};
+            if (e.clientLeft()) {
+                LOG.info("closing the connection: the client left during the TLS handshake", facts); // health checks do
+            } else {
+                LOG.warn("closing the connection: the TLS handshake failed", facts);
+            }
         } catch (IOException e) {
             ended = connection.closedBy() != null ? "closed by " + connection.closedBy() : "read/write error: " + e.getMessage();
             why = connection.closedBy() != null ? CloseReason.ofClosedBy(connection.closedBy()) : CloseReason.ERROR;
@@ -105,7 +118,7 @@ final class ConnectionHandler implements Runnable {
             }
         } finally {
             registry.remove(connection);
-            connection.close("handler");
+            connection.finish();
             meter.closed(why);
             if (eventDelivered) {
                 deliverClose(connection, context);
@@ -123,9 +136,10 @@ final class ConnectionHandler implements Runnable {
 
     /** Connected, then messages until a verb or the client ends it; returns why it ended. */
     private String serve(Connection connection, EventContext context) throws WorkerException, IOException {
+        Link link = connection.use(transport, false); // implicit TLS: the handshake, before CONNECTED
+        context.tls(link.tls());
         Verb verb = dispatch(connection, context, TcpEvent.CONNECTED, Body.EMPTY);
-        DelimiterScanner messages = new DelimiterScanner(socket.getInputStream(), server.delimiter(),
-                server.readBufSize(), server.limits().maxMessageSize(), timeouts.enabled() ? timeouts : ReadGuard.NONE);
+        DelimiterScanner messages = messages(link.in());
         while (verb.keepsOpen()) {
             long before = messages.bytesRead();
             Body message = messages.nextBody();
@@ -134,8 +148,36 @@ final class ConnectionHandler implements Runnable {
                 return "client closed the connection";
             }
             verb = dispatch(connection, context, TcpEvent.DATA, message);
+            if (verb.keepsOpen() && connection.takeStartTlsRequest()) {
+                messages = startTls(connection, context, messages);
+            }
         }
         return "worker answered " + verb;
+    }
+
+    private DelimiterScanner messages(InputStream in) {
+        return new DelimiterScanner(in, server.delimiter(), server.readBufSize(), server.limits().maxMessageSize(),
+                timeouts.enabled() ? timeouts : ReadGuard.NONE);
+    }
+
+    /**
+     * STARTTLS, after the worker's reply that went with {@code tcp.StartTLS} was written. The plain reader is dropped
+     * with every byte it had read past the STARTTLS command: commands pipelined behind it (by the client or by a man
+     * in the middle) are never executed inside the TLS session (CVE-2011-0411). Bytes still in the kernel go to the
+     * TLS handshake, which fails on them.
+     */
+    private DelimiterScanner startTls(Connection connection, EventContext context, DelimiterScanner plain)
+            throws IOException {
+        int discarded = plain.buffered();
+        if (discarded > 0) {
+            LOG.warn("STARTTLS: discarded bytes the client sent after the command, before TLS", "server", server.name(),
+                    "uuid", connection.uuid(), "remote_addr", connection.remoteAddr(), "bytes", discarded);
+        }
+        Link link = connection.use(transport, true);
+        context.tls(link.tls());
+        LOG.debug("STARTTLS done", "server", server.name(), "uuid", connection.uuid(),
+                "version", link.tls().map(TlsFacts::version).orElse("?"));
+        return messages(link.in());
     }
 
     private Verb dispatch(Connection connection, EventContext context, TcpEvent event, Body body)

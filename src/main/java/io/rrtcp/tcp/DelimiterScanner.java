@@ -112,6 +112,11 @@ public final class DelimiterScanner {
         return bytesRead;
     }
 
+    /** Bytes read from the stream but not handed out in a message yet (e.g. to drop them at STARTTLS). */
+    public int buffered() {
+        return (int) pending();
+    }
+
     /** Capacity of the buffer held now (for tests and memory accounting). */
     public int bufferCapacity() {
         return buf.length;

@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The context JSON of a connection's events, {@code {"remote_addr":…,"server":…,"uuid":…,"event":…}} in upstream's
@@ -12,8 +13,9 @@ import java.util.Arrays;
  */
 final class EventContext {
     private static final byte[] DATA_TAIL = "DATA\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_TAIL = ",\"event\":\"DATA\"}".getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[] data;
+    private byte[] data;
 
     EventContext(String remoteAddr, String server, String uuid) {
         this(remoteAddr, server, uuid, null);
@@ -28,6 +30,23 @@ final class EventContext {
                 + ",\"uuid\":" + Json.value(uuid)
                 + (proxyAddr == null ? "" : ",\"proxy_addr\":" + Json.value(proxyAddr))
                 + ",\"event\":\"DATA\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Adds {@code "tls":{…}} before {@code "event"} (which stays last); events from now on carry it. Called once, by
+     * the connection's own thread, when TLS starts. The fields the published PHP library reads are unchanged.
+     */
+    void tls(Optional<TlsFacts> facts) {
+        if (facts.isEmpty()) {
+            return;
+        }
+        byte[] field = (",\"tls\":" + facts.get().toJson()).getBytes(StandardCharsets.UTF_8);
+        int prefix = data.length - EVENT_TAIL.length;
+        byte[] out = new byte[data.length + field.length];
+        System.arraycopy(data, 0, out, 0, prefix);
+        System.arraycopy(field, 0, out, prefix, field.length);
+        System.arraycopy(EVENT_TAIL, 0, out, prefix + field.length, EVENT_TAIL.length);
+        data = out;
     }
 
     byte[] of(TcpEvent event) {

@@ -27,11 +27,13 @@ public final class TcpService implements AutoCloseable {
     private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
     private final List<Thread> acceptors = new ArrayList<>();
     private WriteWatchdog writeWatchdog;
+    private final Transports transports;
     private volatile boolean draining;
 
-    private TcpService(List<TcpListener> listeners, RequestExecutor workers, TcpMeters meters) {
+    private TcpService(List<TcpListener> listeners, RequestExecutor workers, Transports transports, TcpMeters meters) {
         this.listeners = listeners;
         this.workers = workers;
+        this.transports = transports;
         this.meters = meters;
     }
 
@@ -46,6 +48,7 @@ public final class TcpService implements AutoCloseable {
     /** As {@link #start(Iterable, RequestExecutor)}, counting each server's connections and messages in {@code meters}. */
     public static TcpService start(Iterable<TcpServerConfig> servers, RequestExecutor workers, TcpMeters meters)
             throws IOException {
+        Transports transports = Transports.load(servers); // bad TLS files fail here, before any port is taken
         List<TcpListener> bound = new ArrayList<>();
         try {
             for (TcpServerConfig server : servers) {
@@ -55,7 +58,7 @@ public final class TcpService implements AutoCloseable {
             bound.forEach(TcpListener::close);
             throw e;
         }
-        TcpService service = new TcpService(bound, workers, meters);
+        TcpService service = new TcpService(bound, workers, transports, meters);
         service.accept();
         return service;
     }
@@ -65,8 +68,8 @@ public final class TcpService implements AutoCloseable {
             ServerMeter meter = meters.server(listener.server().name());
             acceptors.add(Thread.ofVirtual().name("accept-" + listener.server().name())
                     .start(() -> listener.acceptLoop((socket, releasePermit) -> {
-                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(), workers, registry,
-                                meter, releasePermit);
+                        ConnectionHandler handler = new ConnectionHandler(socket, listener.server(),
+                                transports.of(listener.server().name()), workers, registry, meter, releasePermit);
                         Thread t = Thread.ofVirtual().unstarted(() -> {
                             try {
                                 handler.run(); // gives the permit back itself
@@ -84,6 +87,7 @@ public final class TcpService implements AutoCloseable {
                     writeWatchdog = new WriteWatchdog(registry, shortest);
                     writeWatchdog.start();
                 });
+        transports.watch();
     }
 
     /** Server name to the address it listens on (the real port when configured as 0). */
@@ -142,6 +146,7 @@ public final class TcpService implements AutoCloseable {
      */
     public void stop(Duration timeout) {
         stopAccepting();
+        transports.stopWatching();
         if (writeWatchdog != null) {
             writeWatchdog.stop();
         }

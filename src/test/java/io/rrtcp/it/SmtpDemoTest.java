@@ -89,6 +89,27 @@ class SmtpDemoTest {
     }
 
     @Test
+    void swaksStartsTlsWithTheCertificateTheDemoMadeOnItsFirstStart() throws Exception {
+        Path swaks = DebianPackages.require("swaks", "swaks");
+        startDemo(dir.resolve("mailbox.txt"));
+        assertTrue(java.nio.file.Files.isRegularFile(CONF.resolve("tls/demo.pem")), "made by tls-cert.php (on_init)");
+        int port = server.addresses().get("smtp").getPort();
+        Process p = new ProcessBuilder(swaks.toString(), "--tls", "--server", "127.0.0.1:" + port,
+                "--from", "alice@example.org", "--to", "bob@example.org", "--timeout", "20")
+                .redirectErrorStream(true).start();
+        String transcript = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        System.out.println("swaks --tls transcript:\n" + transcript);
+        assertEquals(0, p.exitValue(), transcript);
+        assertTrue(transcript.contains("<-  250 STARTTLS"), "offered in plain text: " + transcript);
+        assertTrue(transcript.contains("<-  220 2.0.0 Ready to start TLS"), transcript);
+        assertTrue(transcript.contains("=== TLS started with cipher TLSv1.3"), transcript);
+        assertTrue(transcript.contains("<~  250 HELP"), "EHLO again inside TLS, without STARTTLS: " + transcript);
+        assertTrue(transcript.contains("<~  250 2.0.0 OK: queued as "), transcript);
+        assertTrue(transcript.contains("<~  221 2.0.0 Bye"), transcript);
+    }
+
+    @Test
     void commandsOutOfOrderGetSmtpErrorsAndTheDialogueGoesOn() throws Exception {
         startDemo(dir.resolve("mailbox.txt"));
         try (Client c = new Client(server.addresses().get("smtp").getPort())) {

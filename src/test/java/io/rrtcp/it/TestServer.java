@@ -44,6 +44,7 @@ final class TestServer implements AutoCloseable {
     static final class Builder {
         private final Path dir;
         private final Map<String, String> servers = new LinkedHashMap<>();
+        private final Map<String, String> serverExtras = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> poolLines = new ArrayList<>();
         private final List<String> tcpLines = new ArrayList<>();
@@ -63,6 +64,12 @@ final class TestServer implements AutoCloseable {
         Builder server(String name, String yamlDelimiter) {
             servers.put(name, yamlDelimiter);
             return this;
+        }
+
+        /** As {@link #server(String, String)}, with more YAML under the server's key (e.g. a tls section). */
+        Builder server(String name, String yamlDelimiter, String extraYaml) {
+            serverExtras.put(name, extraYaml);
+            return server(name, yamlDelimiter);
         }
 
         Builder env(String key, String value) {
@@ -137,7 +144,8 @@ final class TestServer implements AutoCloseable {
             yaml.append("  servers:\n");
             servers.forEach((name, delimiter) -> yaml.append("    ").append(name).append(":\n")
                     .append("      addr: 127.0.0.1:0\n")
-                    .append("      delimiter: \"").append(delimiter).append("\"\n"));
+                    .append("      delimiter: \"").append(delimiter).append("\"\n")
+                    .append(serverExtras.getOrDefault(name, "").indent(6)));
             yaml.append("  pool:\n    num_workers: ").append(workers).append('\n');
             poolLines.forEach(l -> yaml.append("    ").append(l).append('\n'));
             if (rpcListen != null) {
@@ -223,6 +231,12 @@ final class TestServer implements AutoCloseable {
     List<String> eventNamesAfterClose(String uuid) throws Exception {
         return awaitEvents(all -> all.stream().anyMatch(e -> e.uuid().equals(uuid) && e.event().equals("CLOSE")),
                 Duration.ofSeconds(10)).stream().filter(e -> e.uuid().equals(uuid)).map(Event::event).toList();
+    }
+
+    /** The uuid of the first connection whose CLOSE event the workers got (waits for one). */
+    String firstClosedUuid() throws Exception {
+        return awaitEvents(all -> all.stream().anyMatch(e -> e.event().equals("CLOSE")), Duration.ofSeconds(10))
+                .stream().filter(e -> e.event().equals("CLOSE")).findFirst().orElseThrow().uuid();
     }
 
     /** The uuid of the newest connection seen by the workers whose CONNECTED came from {@code localAddr}. */

@@ -24,6 +24,18 @@ class EventContextTest {
     }
 
     @Test
+    void tlsFactsGoBeforeTheEventWhichStaysLast() {
+        EventContext c = new EventContext("127.0.0.1:54321", "server1", UUID);
+        c.tls(java.util.Optional.of(new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", java.util.Optional.of("CN=a,O=\"b\""))));
+        String tls = ",\"tls\":{\"version\":\"TLSv1.3\",\"cipher\":\"TLS_AES_128_GCM_SHA256\",\"client_subject\":\"CN=a,O=\\\"b\\\"\"}";
+        String base = "{\"remote_addr\":\"127.0.0.1:54321\",\"server\":\"server1\",\"uuid\":\"" + UUID + "\"" + tls + ",\"event\":\"";
+        assertEquals(base + "DATA\"}", text(c.of(TcpEvent.DATA)));
+        assertEquals(base + "CLOSE\"}", text(c.of(TcpEvent.CLOSE)));
+        c.tls(java.util.Optional.empty());
+        assertEquals(base + "CONNECTED\"}", text(c.of(TcpEvent.CONNECTED)), "no facts: unchanged");
+    }
+
+    @Test
     void ipv6AddressesKeepTheirBrackets() {
         EventContext c = new EventContext("[::1]:54321", "server1", UUID);
         assertEquals("{\"remote_addr\":\"[::1]:54321\",\"server\":\"server1\",\"uuid\":\"" + UUID

@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * one run compare.
  *
  * <pre>
- * bench [all|throughput|large|idle|startup|kv] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
+ * bench [all|throughput|tls|large|idle|startup|kv] [--quick] [--runs N] [--out DIR] [--after-message BYTES] [N ...]
  * </pre>
  */
 public final class Bench {
@@ -26,12 +26,12 @@ public final class Bench {
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
     private static final String USAGE = """
-            usage: bin/rr-tcp-bench [all|throughput|large|idle|startup|kv|hooks] [--quick] [--runs N] [--out DIR]
-                   bin/rr-tcp-bench idle [--after-message BYTES] [N ...]
+            usage: bin/rr-tcp-bench [all|throughput|tls|large|idle|startup|kv|hooks] [--quick] [--runs N] [--out DIR]
+                   bin/rr-tcp-bench idle [--after-message BYTES] [--plain-only] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
                    bin/rr-tcp-bench hooks       (CPU the metrics add per message, measured alone)
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N, BENCH_OPS=1,
-                 RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1 and THREADS=1 (profile)""";
+                 RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1, THREADS=1 and BENCH_TLS=1 (profile)""";
 
     private final Options o;
     private final StringBuilder report = new StringBuilder();
@@ -40,7 +40,8 @@ public final class Bench {
         this.o = o;
     }
 
-    record Options(String mode, boolean quick, int runs, Path out, int afterMessage, List<Integer> counts) {
+    record Options(String mode, boolean quick, int runs, Path out, int afterMessage, List<Integer> counts,
+                   boolean plainOnly) {
         Duration warmup() {
             return Duration.ofMillis(quick ? 500 : 1000);
         }
@@ -54,6 +55,7 @@ public final class Bench {
             boolean quick = false;
             int runs = 3;
             int after = 0;
+            boolean plainOnly = false;
             Path out = BenchServer.ROOT.resolve("target/bench/report");
             List<Integer> counts = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
@@ -66,7 +68,8 @@ public final class Bench {
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
-                    case "all", "throughput", "large", "idle", "startup", "profile", "kv", "hooks" -> mode = args[i];
+                    case "--plain-only" -> plainOnly = true;
+                    case "all", "throughput", "tls", "large", "idle", "startup", "profile", "kv", "hooks" -> mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
                             System.err.println("rr-tcp-bench: unknown argument '" + args[i] + "'\n" + USAGE);
@@ -76,7 +79,7 @@ public final class Bench {
                     }
                 }
             }
-            return new Options(mode, quick, quick ? Math.min(runs, 2) : runs, out, after, counts);
+            return new Options(mode, quick, quick ? Math.min(runs, 2) : runs, out, after, counts, plainOnly);
         }
     }
 
@@ -92,6 +95,7 @@ public final class Bench {
         line("");
         switch (o.mode()) {
             case "throughput" -> throughput();
+            case "tls" -> TlsEcho.report(o, MESSAGE, this::line);
             case "large" -> large();
             case "idle" -> idle();
             case "startup" -> startup();
@@ -100,6 +104,7 @@ public final class Bench {
             case "hooks" -> line(HookCost.report());
             default -> {
                 throughput();
+                TlsEcho.report(o, MESSAGE, this::line);
                 large();
                 idle();
                 startup();
@@ -232,8 +237,10 @@ public final class Bench {
         Path jfr = o.out().resolve("profile.jfr").toAbsolutePath();
         String[] recording = System.getenv("NO_JFR") != null ? new String[0]
                 : new String[]{"-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"};
-        try (BenchServer server = BenchServer.start(w, work, "", "", recording)) {
-            TcpLoad.Result r = TcpLoad.run(server, c, message, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        BenchTls tls = System.getenv("BENCH_TLS") != null ? BenchTls.create() : null;
+        try (BenchServer server = BenchServer.start(w, work, tls == null ? "" : tls.yaml(), "", recording)) {
+            TcpLoad.Result r = TcpLoad.run(server, tls == null ? javax.net.SocketFactory.getDefault() : tls.clients, c,
+                    message, Duration.ofSeconds(2), Duration.ofSeconds(10));
             if (System.getenv("THREADS") != null) {
                 threadTimes(server.pid());
             }
@@ -287,16 +294,19 @@ public final class Bench {
 
     private void idle() throws Exception {
         List<Integer> counts = o.counts().isEmpty() ? List.of(1_000, 10_000) : o.counts();
+        BenchTls tls = o.plainOnly() ? null : BenchTls.create();
         line("### Idle connections (server RSS after a full GC, minus the same server before them)"
                 + (o.afterMessage() > 0 ? "; each first sent and received " + o.afterMessage() + " bytes" : ""));
         line("");
-        line("| idle connections | RSS before | RSS after | RSS per connection | heap per connection |");
-        line("|---:|---:|---:|---:|---:|");
+        line("| idle connections | transport | RSS before | RSS after | RSS per connection | heap per connection |");
+        line("|---:|---|---:|---:|---:|---:|");
         for (int n : counts) {
-            IdleConnections.Result r = IdleConnections.measure(n, o.afterMessage());
-            line(String.format(Locale.ROOT, "| %,d | %.1f MiB | %.1f MiB | %,d B (%.1f KiB) | %,d B |", n,
-                    r.rssBefore() / 1048576.0, r.rssAfter() / 1048576.0, r.rssPerConnection(),
-                    r.rssPerConnection() / 1024.0, r.heapPerConnection()));
+            for (BenchTls transport : tls == null ? new BenchTls[]{null} : new BenchTls[]{null, tls}) {
+                IdleConnections.Result r = IdleConnections.measure(n, o.afterMessage(), transport);
+                line(String.format(Locale.ROOT, "| %,d | %s | %.1f MiB | %.1f MiB | %,d B (%.1f KiB) | %,d B |", n,
+                        transport == null ? "plain" : "TLS 1.3, greeted", r.rssBefore() / 1048576.0, r.rssAfter() / 1048576.0,
+                        r.rssPerConnection(), r.rssPerConnection() / 1024.0, r.heapPerConnection()));
+            }
         }
         line("");
     }
@@ -376,7 +386,7 @@ public final class Bench {
         return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
+    static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
         double[] v = values.stream().mapToDouble(f).sorted().toArray();
         String fmt = "%,." + decimals + "f";
         String med = String.format(Locale.ROOT, fmt, median(values, f));
@@ -384,7 +394,7 @@ public final class Bench {
                 + String.format(Locale.ROOT, fmt, v[v.length - 1]) + ")";
     }
 
-    private static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
+    static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
         return String.format(Locale.ROOT, "%,.0f", median(values, nanos) / 1000.0);
     }
 }

@@ -1,5 +1,6 @@
 package io.rrtcp.bench;
 
+import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +28,22 @@ final class IdleConnections {
 
     /** @param firstMessage bytes each connection sends and gets back before it goes idle (0: none) */
     static Result measure(int n, int firstMessage) throws Exception {
-        try (BenchServer server = BenchServer.start(2, 0, "max_message_size: 64", "hi\\\\n")) {
-            connect(server.port, 200, firstMessage, new ArrayList<>(), true); // warm-up: code loaded and compiled
+        return measure(n, firstMessage, null);
+    }
+
+    /** As above; with {@code tls}, the connections are TLS (handshake done, greeting read over it). */
+    static Result measure(int n, int firstMessage, BenchTls tls) throws Exception {
+        SocketFactory sockets = tls == null ? SocketFactory.getDefault() : tls.clients;
+        String yaml = "max_message_size: 64\n" + (tls == null ? "" : tls.yaml());
+        try (BenchServer server = BenchServer.start(2, 0, yaml, "hi\\\\n")) {
+            int port = server.port;
+            connect(sockets, port, 200, firstMessage, new ArrayList<>(), true); // warm-up: code loaded and compiled
             long heapBefore = server.heapAfterGc();
             Thread.sleep(500);
             long rssBefore = server.rssBytes();
             List<Socket> open = new ArrayList<>(n);
             try {
-                connect(server.port, n, firstMessage, open, false);
+                connect(sockets, port, n, firstMessage, open, false);
                 long heapAfter = server.heapAfterGc();
                 Thread.sleep(500);
                 return new Result(n, rssBefore, server.rssBytes(), heapBefore, heapAfter);
@@ -46,11 +55,12 @@ final class IdleConnections {
         }
     }
 
-    private static void connect(int port, int n, int firstMessage, List<Socket> keep, boolean close) throws Exception {
+    private static void connect(SocketFactory sockets, int port, int n, int firstMessage, List<Socket> keep,
+                                boolean close) throws Exception {
         List<CompletableFuture<Socket>> pending = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(64, Thread.ofVirtual().factory())) {
             for (int i = 0; i < n; i++) {
-                pending.add(CompletableFuture.supplyAsync(() -> open(port, firstMessage), pool));
+                pending.add(CompletableFuture.supplyAsync(() -> open(sockets, port, firstMessage), pool));
             }
             for (CompletableFuture<Socket> f : pending) {
                 Socket s = f.get();
@@ -63,9 +73,9 @@ final class IdleConnections {
         }
     }
 
-    private static Socket open(int port, int firstMessage) {
+    private static Socket open(SocketFactory sockets, int port, int firstMessage) {
         try {
-            Socket s = new Socket("127.0.0.1", port);
+            Socket s = sockets.createSocket("127.0.0.1", port);
             s.setSoTimeout(60_000);
             if (!"hi\n".equals(new String(s.getInputStream().readNBytes(3), StandardCharsets.US_ASCII))) {
                 throw new IOException("no greeting");

@@ -1,5 +1,7 @@
 package io.rrtcp.bench;
 
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,11 +33,17 @@ final class TcpLoad {
     private volatile boolean stop;
 
     static Result run(BenchServer server, int clients, byte[] message, Duration warmup, Duration measure) throws Exception {
-        return new TcpLoad().drive(server, clients, message, warmup, measure);
+        return run(server, SocketFactory.getDefault(), clients, message, warmup, measure);
     }
 
-    private Result drive(BenchServer server, int clients, byte[] message, Duration warmup, Duration measure)
-            throws Exception {
+    /** As above, with the clients' sockets from {@code sockets} (e.g. TLS). */
+    static Result run(BenchServer server, SocketFactory sockets, int clients, byte[] message, Duration warmup,
+                      Duration measure) throws Exception {
+        return new TcpLoad().drive(server, sockets, clients, message, warmup, measure);
+    }
+
+    private Result drive(BenchServer server, SocketFactory sockets, int clients, byte[] message, Duration warmup,
+                         Duration measure) throws Exception {
         List<Samples> samples = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         CountDownLatch connected = new CountDownLatch(clients);
@@ -44,11 +52,14 @@ final class TcpLoad {
             Samples mine = new Samples();
             samples.add(mine);
             threads.add(CLIENT_THREADS.start(() -> {
-                try (Socket s = new Socket("127.0.0.1", server.port)) {
+                try (Socket s = sockets.createSocket("127.0.0.1", server.port)) {
                     s.setTcpNoDelay(true);
                     s.setSoTimeout(30_000);
                     OutputStream out = s.getOutputStream();
                     InputStream in = s.getInputStream();
+                    if (s instanceof SSLSocket tls) {
+                        tls.startHandshake(); // before the window: its cost is not a message's
+                    }
                     connected.countDown();
                     byte[] reply = new byte[message.length];
                     while (!stop) {
