@@ -36,8 +36,8 @@
  *   truncated → half a frame, then exit(0)
  *   stream N → N reply chunks flagged STREAM, then a final one     streamhang → one STREAM chunk, then sleep an hour
  *   pingfirst → a streamed reply whose FIRST chunk carries STREAM|PING; waits for the PONG, then a final chunk
- *   double TEXT → the echo, then at once a second, unsolicited WRITE frame "extra: TEXT\n" (a buggy worker)
- *   doublelater TEXT → the echo, then 50 ms later (the worker idle) a second, unsolicited WRITE "extra: TEXT\n"
+ *   double TEXT → the echo and a second, unsolicited WRITE frame "extra: TEXT\n" in one write (a buggy worker)
+ *   doublelater MS TEXT → the echo, then MS ms later (the worker idle) a second, unsolicited WRITE "extra: TEXT\n"
  *   raw HEX → the bytes HEX stands for, as they are, instead of a reply, then exit(7) (FuzzTest's mutated frames)
  *   rawthen TOKEN HEX → the bytes HEX stands for and then a proper reply "answered TOKEN\n", in one write (FuzzTest)
  */
@@ -133,7 +133,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^double (.*)$/s', $command, $m) => ['double <text>', $m[1]],
         preg_match('/^raw ([0-9a-f]*)$/', $command, $m) => ['raw <hex>', $m[1]],
         preg_match('/^rawthen (\S+) ([0-9a-f]*)$/', $command, $m) => ['rawthen <token> <hex>', [$m[1], $m[2]]],
-        preg_match('/^doublelater (.*)$/s', $command, $m) => ['doublelater <text>', $m[1]],
+        preg_match('/^doublelater (\d+) (.*)$/s', $command, $m) => ['doublelater <ms> <text>', [$m[1], $m[2]]],
         preg_match('/^getenv (\S+)$/', $command, $m) => ['getenv <name>', $m[1]],
         preg_match('/^metric (\S+)$/', $command, $m) => ['metric <name>', $m[1]],
         default => [$command, ''],
@@ -178,7 +178,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         'rawthen <token> <hex>' => $worker->getWorker()->getRelay()->writeRaw((string)hex2bin($arg[1])
             . \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame("WRITEanswered {$arg[0]}\n", [5]))),
         'double <text>' => doubleReply($worker, $request->body, $arg, 0),
-        'doublelater <text>' => doubleReply($worker, $request->body, $arg, 50),
+        'doublelater <ms> <text>' => doubleReply($worker, $request->body, $arg[1], max(1, (int)$arg[0])),
         default => $worker->respond($request->body),
     };
 }
@@ -288,14 +288,23 @@ function rawThenExit(TcpWorker $worker, string $bytes): never
     exit(7);
 }
 
-/** A buggy worker: answers, then writes one more WRITE frame nobody asked for (at once or after a pause). */
+/**
+ * A buggy worker: answers, then writes one more WRITE frame nobody asked for. At once: both frames in one write, so
+ * that they reach the pipe together (two writes could be split by the scheduler, see UnsolicitedOutputTest); later:
+ * the reply, then the extra frame after a pause, with the worker idle as far as the server knows.
+ */
 function doubleReply(TcpWorker $worker, string $body, string $text, int $laterMs): void
 {
-    $worker->respond($body);
-    if ($laterMs > 0) {
-        usleep($laterMs * 1000);
+    $relay = $worker->getWorker()->getRelay();
+    $reply = \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame('WRITE' . $body, [5]));
+    $extra = \RrTcp\Worker\Frame::pack(new \RrTcp\Worker\Frame("WRITEextra: $text\n", [5]));
+    if ($laterMs === 0) {
+        $relay->writeRaw($reply . $extra);
+        return;
     }
-    $worker->getWorker()->getRelay()->send(new \RrTcp\Worker\Frame("WRITEextra: $text\n", [5]));
+    $relay->writeRaw($reply);
+    usleep($laterMs * 1000);
+    $relay->writeRaw($extra);
 }
 
 function stopAndExit(TcpWorker $worker): never

@@ -26,6 +26,14 @@ class UnsolicitedOutputTest extends ServerTest {
         return onlyWorker();
     }
 
+    /** Waits until the worker has answered the CONNECTED events of {@code n} clients and is idle again. */
+    private void awaitConnectedAndIdle(int n) throws Exception {
+        server.awaitEvents(ev -> ev.stream().filter(e -> e.event().equals("CONNECTED")).count() == n,
+                Duration.ofSeconds(10));
+        Await.until(() -> server.server().pool().workers(), ws -> ws.get(0).state() == WorkerState.READY,
+                Duration.ofSeconds(10), "the worker idle");
+    }
+
     private long onlyWorker() {
         return server.workerPids().get(0);
     }
@@ -47,6 +55,11 @@ class UnsolicitedOutputTest extends ServerTest {
         }
     }
 
+    /**
+     * The probe's scenario. The worker writes both frames at once: a second frame written in a separate write can, on
+     * a loaded machine, reach the pipe only after the next request was sent, and goridge has no request id to tell
+     * it from that request's reply (the limit the README states); the idle case is the next test.
+     */
     @Test
     void aSecondReplyToOneRequestNeverReachesAnotherClient() throws Exception {
         long buggy = startWithOneWorker();
@@ -70,20 +83,33 @@ class UnsolicitedOutputTest extends ServerTest {
         }
     }
 
+    /**
+     * The extra frame 50 ms after the reply, with no request sent: the idle watch kills the worker. On a machine so
+     * loaded that the server finishes reading the reply more than 50 ms late, the look right after the reply sees the
+     * extra frame first and A's request fails instead; either way nothing reaches B or C.
+     */
     @Test
     void anIdleWorkerThatWritesIsKilledBeforeAnyRequestReachesIt() throws Exception {
         long buggy = startWithOneWorker();
         try (LogCapture log = new LogCapture(); Client a = server.connect("main"); Client b = server.connect("main");
              Client c = server.connect("main")) {
-            assertEquals("doublelater secret-of-A\n", a.ask("doublelater secret-of-A\n"),
-                    "A's own reply comes first; the extra frame follows 50 ms later, with the worker idle");
-            // no request is sent: the idle worker's output alone gets it killed
-            String line = log.await(Duration.ofSeconds(10), "pid=" + buggy, "nobody asked for", "idle");
+            awaitConnectedAndIdle(3); // no other event may take the worker inside the 50 ms
+            a.send("doublelater 50 secret-of-A\n");
+            String toA = lineOrEof(a);
+            String line = log.await(Duration.ofSeconds(10), "pid=" + buggy, "nobody asked for");
             assertTrue(line.contains("WARN"), line);
+            if (toA.isEmpty()) {
+                assertTrue(line.contains("right after its reply"), line);
+            } else {
+                assertEquals("doublelater 50 secret-of-A\n", toA, "A's own reply comes first");
+                assertTrue(line.contains("while idle"), line);
+            }
             awaitFreshReadyWorker(buggy);
             assertEquals("secret-of-B\n", b.ask("secret-of-B\n"));
             assertEquals("hello-from-C\n", c.ask("hello-from-C\n"));
-            assertEquals("still-A\n", a.ask("still-A\n"), "A's request had ended well: its connection goes on");
+            if (!toA.isEmpty()) {
+                assertEquals("still-A\n", a.ask("still-A\n"), "A's request had ended well: its connection goes on");
+            }
         }
     }
 
@@ -92,7 +118,8 @@ class UnsolicitedOutputTest extends ServerTest {
         server = TestServer.in(dir).server("main", "\\n").workers(1).serverLine("relay: tcp://127.0.0.1:0").start();
         long buggy = onlyWorker();
         try (LogCapture log = new LogCapture(); Client a = server.connect("main"); Client b = server.connect("main")) {
-            assertEquals("doublelater over-tcp\n", a.ask("doublelater over-tcp\n"));
+            awaitConnectedAndIdle(2);
+            assertEquals("doublelater 500 over-tcp\n", a.ask("doublelater 500 over-tcp\n"));
             log.await(Duration.ofSeconds(10), "pid=" + buggy, "nobody asked for", "idle");
             awaitFreshReadyWorker(buggy);
             assertEquals("secret-of-B\n", b.ask("secret-of-B\n"));
@@ -110,8 +137,9 @@ class UnsolicitedOutputTest extends ServerTest {
         }
         long buggy = onlyWorker();
         try (LogCapture log = new LogCapture(); Client a = server.connect("main"); Client b = server.connect("main")) {
-            assertEquals("doublelater x\n", a.ask("doublelater x\n"));
-            Thread.sleep(1000); // the extra frame is written 50 ms after the reply; let it arrive
+            awaitConnectedAndIdle(2);
+            assertEquals("doublelater 300 x\n", a.ask("doublelater 300 x\n"));
+            Thread.sleep(1500); // the extra frame is written 300 ms after the reply; let it arrive
             assertEquals("secret-of-B\n", b.ask("secret-of-B\n"), "B's request went to a fresh worker");
             String line = log.await(Duration.ofSeconds(10), "pid=" + buggy, "nobody asked for");
             assertNotEquals(-1, line.indexOf("before a request was sent"), line);
