@@ -28,6 +28,7 @@
  *                    then "sent to N\n" (a stateless chat: the worker reaches the other clients)
  *   whisper UUID TEXT → tcp.Send TEXT."\n" to connection UUID, then "sent\n" or "error: <message>\n"
  *   relay → "<RR_RELAY>\n" (the relay this worker talks over)
+ *   whoami → "<euid>:<egid>\n"          getenv NAME → "<value>\n", or "(unset)\n"
  *   metric NAME → over RR_RPC, as spiral/roadrunner-metrics does: metrics.Declare counter NAME (namespace "app",
  *                 label "server"), then metrics.Add 1 for this server; "counted\n" or "error: <message>\n"
  *   leak N → keep N more MB allocated (resident), "leaked N\n"
@@ -133,6 +134,7 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         preg_match('/^raw ([0-9a-f]*)$/', $command, $m) => ['raw <hex>', $m[1]],
         preg_match('/^rawthen (\S+) ([0-9a-f]*)$/', $command, $m) => ['rawthen <token> <hex>', [$m[1], $m[2]]],
         preg_match('/^doublelater (\d+) (.*)$/s', $command, $m) => ['doublelater <ms> <text>', [$m[1], $m[2]]],
+        preg_match('/^getenv (\S+)$/', $command, $m) => ['getenv <name>', $m[1]],
         preg_match('/^metric (\S+)$/', $command, $m) => ['metric <name>', $m[1]],
         default => [$command, ''],
     };
@@ -153,6 +155,8 @@ function handleData(TcpWorker $worker, Request $request, string $command): void
         ], JSON_UNESCAPED_SLASHES) . "\n"),
         'pid' => $worker->respond(getmypid() . "\n"),
         'relay' => $worker->respond((getenv('RR_RELAY') ?: 'pipes') . "\n"),
+        'whoami' => $worker->respond(posix_geteuid() . ':' . posix_getegid() . "\n"),
+        'getenv <name>' => $worker->respond((getenv($arg) === false ? '(unset)' : getenv($arg)) . "\n"),
         'sleep <ms>' => sleepThenRespond($worker, (int)$arg),
         'die' => exit(3),
         'garbage' => $worker->getWorker()->getRelay()->writeRaw("this is not a frame at all!!\n"),

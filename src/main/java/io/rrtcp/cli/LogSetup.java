@@ -10,10 +10,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** Applies the {@code logs} section to {@link Log}: level, line format and where lines go. */
+/** Applies the {@code logs} section to {@link Log}: level, line format and where lines go, and per channel. */
 final class LogSetup {
     private LogSetup() {
     }
@@ -24,12 +26,28 @@ final class LogSetup {
      * @throws IOException when a log file cannot be opened
      */
     static void apply(LogsConfig logs, Path workdir, boolean debug) throws IOException {
+        Log.Channel root = channel(logs, workdir, debug);
+        Log.setLevel(root.threshold());
+        Log.setFormat(root.format());
+        Log.setOutput(root.out());
+        Map<String, Log.Channel> channels = new HashMap<>();
+        for (Map.Entry<String, LogsConfig> c : logs.channels().entrySet()) {
+            channels.put(c.getKey(), channel(c.getValue(), workdir, debug));
+        }
+        Log.setChannels(channels);
+    }
+
+    /** The level, format and output one set of logs settings asks for. */
+    private static Log.Channel channel(LogsConfig logs, Path workdir, boolean debug) throws IOException {
         Log.Level level = logs.mode().equals("off") ? Log.Level.OFF
                 : Log.Level.valueOf(logs.level().toUpperCase(Locale.ROOT));
-        Log.setLevel(debug ? Log.Level.DEBUG : level);
-        Log.setFormat(logs.mode().equals("raw") ? Log.Format.RAW : logs.json() ? Log.Format.JSON : Log.Format.CONSOLE);
+        Log.Format format = logs.mode().equals("raw") ? Log.Format.RAW : logs.json() ? Log.Format.JSON : Log.Format.CONSOLE;
+        return new Log.Channel(debug ? Log.Level.DEBUG : level, format, output(logs.output(), workdir));
+    }
+
+    private static PrintStream output(List<String> outputs, Path workdir) throws IOException {
         List<OutputStream> outs = new ArrayList<>();
-        for (String output : logs.output()) {
+        for (String output : outputs) {
             switch (output) {
                 case "stderr" -> outs.add(System.err);
                 case "stdout" -> outs.add(System.out);
@@ -44,10 +62,9 @@ final class LogSetup {
             }
         }
         if (outs.size() == 1 && outs.getFirst() instanceof PrintStream single) {
-            Log.setOutput(single);
-            return;
+            return single;
         }
-        Log.setOutput(new PrintStream(new OutputStream() {
+        return new PrintStream(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 for (OutputStream o : outs) {
@@ -68,6 +85,6 @@ final class LogSetup {
                     o.flush();
                 }
             }
-        }, true, StandardCharsets.UTF_8));
+        }, true, StandardCharsets.UTF_8);
     }
 }

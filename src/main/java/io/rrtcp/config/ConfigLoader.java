@@ -26,26 +26,16 @@ public final class ConfigLoader {
 
     private static final Set<String> SECTIONS =
             Set.of("version", "server", "tcp", "rpc", "logs", "kv", "include", "envfile", "endure", "reload");
-    private static final Set<String> SERVER_KEYS =
-            Set.of("command", "env", "relay", "relay_timeout", "on_init", "user", "group");
     private static final Set<String> TCP_KEYS = union(union(Set.of("servers", "read_buf_size", "pool", "shutdown_grace"),
             ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS);
     private static final Set<String> TCP_SERVER_KEYS = union(union(union(Set.of("addr", "delimiter", "read_buf_size",
             "tls"), ConnectionLimitsReader.KEYS), ProxyProtocolReader.KEYS), FramingReader.KEYS);
-    private static final Set<String> POOL_KEYS = Set.of("num_workers", "max_jobs", "allocate_timeout", "destroy_timeout",
-            "command", "max_queue_size", "reset_timeout", "stream_timeout", "debug", "supervisor", "dynamic_allocator");
     private static final Set<String> RPC_KEYS = Set.of("listen");
-    private static final Set<String> SUPERVISOR_KEYS =
-            Set.of("watch_tick", "ttl", "idle_ttl", "exec_ttl", "max_worker_memory");
-    private static final Set<String> ON_INIT_KEYS = Set.of("command", "exec_timeout", "env", "exit_on_error", "user");
-    private static final String RELAY_DSN_HELP = "invalid DSN (tcp://:6001, unix://file.sock)";
 
     private static final Pattern SERVER_NAME = Pattern.compile("^[a-z0-9._-]+$");
     private static final byte[] DEFAULT_DELIMITER = "\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MEGABYTE = 1_048_576;
     private static final int MAX_READ_BUF_MEGABYTES = 100;
-    private static final int MAX_WORKERS = 500;
-    private static final Duration DEFAULT_TIMEOUT = PoolConfig.DEFAULT_TIMEOUT;
 
     private ConfigLoader() {
     }
@@ -86,7 +76,9 @@ public final class ConfigLoader {
     /** As {@link #parse(String, Path)}, after {@code envfile}, {@code -o} overrides and {@code ${VAR}} substitution. */
     public static RrConfig parse(String yaml, Path file, ConfigOptions options) {
         List<String> warnings = new ArrayList<>();
-        Object tree = Conventions.apply(YamlReader.read(yaml, file), file, options, warnings);
+        Object raw = YamlReader.read(yaml, file);
+        Map<String, String> env = Conventions.environment(raw, file, options);
+        Object tree = Conventions.apply(raw, file, env, options, warnings);
         Node root = Node.root(tree, file, warnings);
         if (!root.isAbsent() && !root.isMap()) {
             throw root.error("the file must be a map of sections (version, server, tcp, ...), got " + root.shown());
@@ -97,10 +89,10 @@ public final class ConfigLoader {
                 section.warn("section is not used by rr-tcp (ignored)");
             }
         });
-        ServerConfig server = server(root.get("server"));
+        ServerConfig server = ServerReader.read(root.get("server")).inheriting(ServerEnvironment.gained(env));
         TcpConfig tcp = tcp(root.get("tcp"));
         Optional<RpcConfig> rpc = rpc(root.get("rpc"));
-        LogsConfig logs = Conventions.logs(root.get("logs"));
+        LogsConfig logs = LogsReader.read(root.get("logs"));
         Map<String, KvStorageConfig> kv = KvConfigReader.read(root.get("kv"));
         Optional<ReloadConfig> reload = ReloadReader.read(root.get("reload"));
         return new RrConfig(file, version, server, tcp, rpc, warnings, logs, kv, reload, OpsConfigReader.read(root));
@@ -119,139 +111,9 @@ public final class ConfigLoader {
         return version;
     }
 
-    private static ServerConfig server(Node server) {
-        server.warnUnknownKeys(SERVER_KEYS);
-        Node commandNode = server.get("command");
-        List<String> command = command(commandNode);
-        if (command.isEmpty()) {
-            throw commandNode.error("command should not be empty");
-        }
-        Node relayTimeout = server.get("relay_timeout");
-        if (server.get("user").isWritten()) {
-            server.get("user").warn("running workers as another user is not supported by rr-tcp (ignored)");
-        }
-        return new ServerConfig(command, env(server.get("env")), relay(server.get("relay")),
-                orDefault(duration(relayTimeout), ServerConfig.DEFAULT_RELAY_TIMEOUT), onInit(server.get("on_init")));
-    }
-
-    /** {@code server.relay}: pipes (default), tcp://host:port or unix://path. */
-    private static RelayConfig relay(Node node) {
-        if (node.isAbsent() || "".equals(node.value())) {
-            return RelayConfig.PIPES;
-        }
-        if (!(node.value() instanceof String dsn)) {
-            throw node.error(RELAY_DSN_HELP + ", got " + node.shown());
-        }
-        if (dsn.equals("pipes")) {
-            return RelayConfig.PIPES;
-        }
-        String[] parts = dsn.split("://", 2);
-        if (parts.length != 2 || parts[1].isEmpty()) {
-            throw node.error(RELAY_DSN_HELP + ", got " + node.shown());
-        }
-        return switch (parts[0]) {
-            case "unix" -> new RelayConfig(RelayConfig.Type.UNIX, "", 0, parts[1]);
-            case "tcp" -> tcpRelay(node, parts[1]);
-            default -> throw node.error(RELAY_DSN_HELP + ", got " + node.shown());
-        };
-    }
-
-    private static RelayConfig tcpRelay(Node node, String hostPort) {
-        ListenAddress addr;
-        try {
-            addr = ListenAddress.parse(hostPort);
-        } catch (IllegalArgumentException e) {
-            throw node.error(e.getMessage());
-        }
-        if (addr.host().isEmpty()) {
-            throw node.error("a tcp relay needs a host, e.g. tcp://127.0.0.1:6002 (PHP workers cannot dial "
-                    + node.shown() + ")");
-        }
-        return new RelayConfig(RelayConfig.Type.TCP, addr.host(), addr.port(), "");
-    }
-
-    /** {@code server.on_init}, when present: its command is required. */
-    private static Optional<OnInitConfig> onInit(Node node) {
-        if (!node.isWritten()) {
-            return Optional.empty();
-        }
-        node.warnUnknownKeys(ON_INIT_KEYS);
-        Node commandNode = node.get("command");
-        List<String> command = command(commandNode);
-        if (command.isEmpty()) {
-            throw commandNode.error("command should not be empty");
-        }
-        if (node.get("user").isWritten()) {
-            node.get("user").warn("running on_init as another user is not supported by rr-tcp (ignored)");
-        }
-        return Optional.of(new OnInitConfig(command, orDefault(duration(node.get("exec_timeout")), DEFAULT_TIMEOUT),
-                env(node.get("env")), bool(node.get("exit_on_error"), true)));
-    }
-
+    /** A boolean key; absent gives {@code absent} (shared by the section readers). */
     static boolean bool(Node node, boolean absent) {
-        if (node.isAbsent()) {
-            return absent;
-        }
-        Boolean value = node.weakBoolean();
-        if (value == null) {
-            throw node.error("must be true or false, got " + node.shown());
-        }
-        return value;
-    }
-
-    private static Duration orDefault(Duration value, Duration fallback) {
-        return value.isZero() ? fallback : value;
-    }
-
-    /** A command as argv: a string split like a shell would, or a list used as is; empty when absent or blank. */
-    private static List<String> command(Node node) {
-        if (node.isAbsent()) {
-            return List.of();
-        }
-        List<String> argv;
-        if (node.isList()) {
-            argv = node.items().stream().map(ConfigLoader::argument).toList();
-        } else if (node.isScalar()) {
-            try {
-                argv = ShellWords.split(node.scalarText());
-            } catch (IllegalArgumentException e) {
-                throw node.error(e.getMessage());
-            }
-        } else {
-            throw node.error("must be a string or a list of strings, got " + node.shown());
-        }
-        // An empty program name cannot be started; treat it like no command at all.
-        return argv.isEmpty() || argv.getFirst().isBlank() ? List.of() : argv;
-    }
-
-    private static String argument(Node item) {
-        if (!item.isScalar()) {
-            throw item.error("must be a string, got " + item.shown());
-        }
-        return item.scalarText();
-    }
-
-    /** {@code server.env} as a map, or as a list of maps merged in order (upstream accepts both). */
-    private static Map<String, String> env(Node node) {
-        Map<String, String> env = new LinkedHashMap<>();
-        List<Node> maps = node.isList() ? node.items() : List.of(node);
-        for (Node map : maps) {
-            if (!map.isAbsent() && !map.isMap()) {
-                throw map.error("must be a map of NAME: value, or a list of such maps, got " + map.shown());
-            }
-            map.upperCaseEntries().forEach((name, value) -> env.put(name, envValue(value)));
-        }
-        return env;
-    }
-
-    private static String envValue(Node value) {
-        if (value.isAbsent()) {
-            return "";
-        }
-        if (!value.isScalar()) {
-            throw value.error("must be a string, got " + value.shown());
-        }
-        return value.scalarText();
+        return ServerReader.bool(node, absent);
     }
 
     private static TcpConfig tcp(Node tcp) {
@@ -266,7 +128,7 @@ public final class ConfigLoader {
         ProxyProtocolConfig proxy = ProxyProtocolReader.read(tcp, ProxyProtocolConfig.OFF);
         Map<String, TcpServerConfig> servers = new LinkedHashMap<>();
         entries.forEach((name, server) -> servers.put(name, tcpServer(name, server, readBufSize, limits, proxy)));
-        return new TcpConfig(servers, readBufSize, pool(tcp.get("pool")), duration(tcp.get("shutdown_grace")));
+        return new TcpConfig(servers, readBufSize, PoolReader.read(tcp.get("pool")), duration(tcp.get("shutdown_grace")));
     }
 
     private static TcpServerConfig tcpServer(String name, Node server, int defaultReadBufSize,
@@ -325,68 +187,6 @@ public final class ConfigLoader {
                     + ", got " + node.shown());
         }
         return megabytes == 0 ? inherited : Math.toIntExact(megabytes * MEGABYTE);
-    }
-
-    private static PoolConfig pool(Node pool) {
-        pool.warnUnknownKeys(POOL_KEYS);
-        List<String> command = command(pool.get("command"));
-        if (pool.get("dynamic_allocator").isWritten()) {
-            pool.get("dynamic_allocator").warn("dynamic allocation is not supported by rr-tcp (ignored); "
-                    + "size the pool with num_workers");
-        }
-        return new PoolConfig(numWorkers(pool.get("num_workers")), maxJobs(pool.get("max_jobs")),
-                timeout(pool.get("allocate_timeout")), timeout(pool.get("destroy_timeout")),
-                command.isEmpty() ? Optional.empty() : Optional.of(command),
-                count(pool.get("max_queue_size"), "0 = no limit"), timeout(pool.get("reset_timeout")),
-                timeout(pool.get("stream_timeout")), bool(pool.get("debug"), false), supervisor(pool.get("supervisor")));
-    }
-
-    /** {@code tcp.pool.supervisor}: active only when the section is present, as upstream. */
-    private static Optional<SupervisorConfig> supervisor(Node node) {
-        if (!node.isWritten()) {
-            return Optional.empty();
-        }
-        node.warnUnknownKeys(SUPERVISOR_KEYS);
-        if (!node.isAbsent() && !node.isMap()) {
-            throw node.error("must be a map, got " + node.shown());
-        }
-        return Optional.of(new SupervisorConfig(
-                orDefault(duration(node.get("watch_tick")), SupervisorConfig.DEFAULT_WATCH_TICK),
-                duration(node.get("ttl")), duration(node.get("idle_ttl")), duration(node.get("exec_ttl")),
-                count(node.get("max_worker_memory"), "megabytes, 0 = no limit")));
-    }
-
-    /** A whole number >= 0; absent means 0. */
-    private static long count(Node node, String meaning) {
-        Long n = node.isAbsent() ? Long.valueOf(0) : node.weakInteger();
-        if (n == null || n < 0) {
-            throw node.error("must be an integer >= 0 (" + meaning + "), got " + node.shown());
-        }
-        return n;
-    }
-
-    private static int numWorkers(Node node) {
-        Long workers = node.isAbsent() ? Long.valueOf(0) : node.weakInteger();
-        if (workers == null || workers < 0) {
-            throw node.error("must be an integer from 0 (one per CPU) to " + MAX_WORKERS + ", got " + node.shown());
-        }
-        if (workers > MAX_WORKERS) {
-            throw node.error("number of workers can't be more than " + MAX_WORKERS + ", got " + workers);
-        }
-        return workers == 0 ? Runtime.getRuntime().availableProcessors() : workers.intValue();
-    }
-
-    private static long maxJobs(Node node) {
-        Long jobs = node.isAbsent() ? Long.valueOf(0) : node.weakInteger();
-        if (jobs == null || jobs < 0) {
-            throw node.error("must be an integer >= 0 (0 = unlimited), got " + node.shown());
-        }
-        return jobs;
-    }
-
-    /** A pool timeout; absent or zero means 60s as upstream. */
-    private static Duration timeout(Node node) {
-        return orDefault(duration(node), DEFAULT_TIMEOUT);
     }
 
     /** A Go duration string, or a bare integer meaning nanoseconds (upstream quirk P5, kept but warned about). */

@@ -1,7 +1,5 @@
 package io.rrtcp.goridge;
 
-import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonValue;
 import io.rrtcp.log.Log;
 
 import java.io.IOException;
@@ -12,7 +10,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,12 +115,9 @@ public final class SocketRelayServer implements AutoCloseable {
         var watchdog = TIMER.schedule(() -> closeQuietly(ch), handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         long pid;
         try {
-            byte[] hello = Json.object().add("pid", ProcessHandle.current().pid()).toString()
-                    .getBytes(StandardCharsets.US_ASCII);
-            Channels.newOutputStream(ch).write(FrameCodec.encode(Frame.of(Frame.CONTROL | Frame.CODEC_JSON, hello)));
+            Channels.newOutputStream(ch).write(PidHandshake.REQUEST);
             InputStream in = Channels.newInputStream(ch);
-            Frame reply = FrameCodec.read(in, 4096);
-            pid = pidOf(reply);
+            pid = PidHandshake.pidOf(FrameCodec.read(in, PidHandshake.MAX_REPLY));
         } catch (IOException | RuntimeException e) {
             LOG.warn("relay connection failed the pid handshake; closed", "relay", dsn, "error", e.getMessage());
             closeQuietly(ch);
@@ -144,20 +138,6 @@ public final class SocketRelayServer implements AutoCloseable {
                 closeQuietly(ch);
             }
         }, handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static long pidOf(Frame reply) throws IOException {
-        if (reply == null) {
-            throw new IOException("connection closed before the pid reply");
-        }
-        if (!reply.has(Frame.CONTROL)) {
-            throw new IOException("unexpected response, header is missing, no CONTROL flag");
-        }
-        JsonValue pid = Json.parse(new String(reply.payload(), StandardCharsets.UTF_8)).asObject().get("pid");
-        if (pid == null || !pid.isNumber() || pid.asLong() <= 0) {
-            throw new IOException("pid should be greater than 0: " + new String(reply.payload(), StandardCharsets.UTF_8));
-        }
-        return pid.asLong();
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One line per event, in RoadRunner's manner: time, level, component, message, then {@code key=value} pairs.
- * A component gets its logger with {@link #get(String)}; where lines go and the lowest level shown are global.
+ * A component gets its logger with {@link #get(String)}; where lines go, their format and the lowest level shown are
+ * global, unless a channel ({@code logs.channels} in the config) sets them for that component.
  */
 public final class Log {
     /** Severity, lowest first. */
@@ -28,6 +29,13 @@ public final class Log {
     private static volatile PrintStream out = System.err;
     private static volatile Level threshold = Level.INFO;
     private static volatile Format format = Format.CONSOLE;
+
+    /** A component's own level, format and output (upstream's {@code logs.channels.<name>}). */
+    public record Channel(Level threshold, Format format, PrintStream out) {
+    }
+
+    /** Channels by component name; usually none. */
+    private static volatile java.util.Map<String, Channel> channels = java.util.Map.of();
 
     private final String component;
 
@@ -51,8 +59,14 @@ public final class Log {
         format = lineFormat;
     }
 
+    /** Gives the named components their own level, format and output; all others keep the global ones. */
+    public static void setChannels(java.util.Map<String, Channel> byComponent) {
+        channels = java.util.Map.copyOf(byComponent);
+    }
+
     public boolean enabled(Level level) {
-        return level.ordinal() >= threshold.ordinal();
+        Channel c = channels.get(component);
+        return level.ordinal() >= (c == null ? threshold : c.threshold()).ordinal();
     }
 
     public void debug(String message, Object... keyValues) {
@@ -73,17 +87,19 @@ public final class Log {
 
     /** Logs {@code message} with alternating keys and values; a value with spaces or quotes is quoted. */
     public void log(Level level, String message, Object... keyValues) {
-        if (!enabled(level) || level == Level.OFF) {
+        Channel c = channels.get(component);
+        if (level == Level.OFF || level.ordinal() < (c == null ? threshold : c.threshold()).ordinal()) {
             return;
         }
-        String text = switch (format) {
+        PrintStream target = c == null ? out : c.out();
+        String text = switch (c == null ? format : c.format()) {
             case CONSOLE -> console(level, message, keyValues);
             case JSON -> json(level, message, keyValues);
             case RAW -> message;
         };
         OUTPUT_LOCK.lock();
         try {
-            out.println(text);
+            target.println(text);
         } finally {
             OUTPUT_LOCK.unlock();
         }

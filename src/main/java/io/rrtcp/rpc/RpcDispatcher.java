@@ -27,7 +27,8 @@ public final class RpcDispatcher {
      * {@code plugins}, and {@code rpc.Version}.
      *
      * @param servers      the configured tcp server names (for {@code tcp.Broadcast})
-     * @param writeTimeout longest wait for a {@code tcp.Send}/{@code tcp.Broadcast} write before the client is closed
+     * @param writeTimeout longest wait for a {@code tcp.Send}/{@code tcp.Broadcast} write before the client is closed,
+     *                     for connections whose server has no {@code write_timeout} (theirs applies otherwise)
      */
     public static RpcDispatcher of(ConnectionRegistry connections, Set<String> servers,
                                    Map<String, ManagedWorkers> plugins, Duration writeTimeout,

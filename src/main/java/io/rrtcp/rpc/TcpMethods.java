@@ -26,20 +26,28 @@ import java.util.concurrent.TimeoutException;
  * {@code tcp.Close} (upstream) and rr-tcp's {@code tcp.Send}, {@code tcp.Broadcast}, {@code tcp.List},
  * {@code tcp.StartTLS}.
  * Writes go through {@link Connection#write}, so they never interleave with the connection's own worker replies;
- * each write runs on its own virtual thread and the caller waits at most {@code writeTimeout}: a client that does not
- * read is closed rather than allowed to hold the RPC caller.
+ * each write runs on its own virtual thread and the caller waits at most the connection's server's
+ * {@code write_timeout} (or {@code unboundedWrites} where that is off): a client that does not read is closed rather
+ * than allowed to hold the RPC caller.
  */
 final class TcpMethods {
     private static final Log LOG = Log.get("rpc");
 
     private final ConnectionRegistry connections;
     private final Set<String> servers;
-    private final Duration writeTimeout;
+    /** The bound for connections whose server has no write_timeout. */
+    private final Duration unboundedWrites;
 
-    TcpMethods(ConnectionRegistry connections, Set<String> servers, Duration writeTimeout) {
+    TcpMethods(ConnectionRegistry connections, Set<String> servers, Duration unboundedWrites) {
         this.connections = connections;
         this.servers = Set.copyOf(servers);
-        this.writeTimeout = writeTimeout;
+        this.unboundedWrites = unboundedWrites;
+    }
+
+    /** How long a write to {@code c} may take: its server's write_timeout. */
+    private Duration writeTimeout(Connection c) {
+        Duration own = c.writeTimeout();
+        return own.isZero() ? unboundedWrites : own;
     }
 
     void registerOn(RpcDispatcher d) {
@@ -78,19 +86,27 @@ final class TcpMethods {
         byte[] data = Args.string(arg, "data").getBytes(StandardCharsets.UTF_8);
         Connection c = connections.find(uuid).orElseThrow(() -> new RpcException("no such connection: " + uuid));
         CompletableFuture<Void> write = startWrite(c, data);
+        Duration writeTimeout = writeTimeout(c);
         try {
             write.get(writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
             return Boolean.TRUE;
         } catch (TimeoutException e) {
             c.close("tcp.Send write timeout");
-            throw new RpcException("write to connection " + uuid + " timed out after " + writeTimeout.toMillis()
-                    + "ms (the client does not read); connection closed");
+            throw timedOut(uuid, writeTimeout);
         } catch (ExecutionException e) {
+            if ("write_timeout".equals(c.closedBy())) { // the server's own watch closed it first: the same bound
+                throw timedOut(uuid, writeTimeout);
+            }
             throw new RpcException("write to connection " + uuid + " failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RpcException("interrupted");
         }
+    }
+
+    private static RpcException timedOut(String uuid, Duration writeTimeout) {
+        return new RpcException("write to connection " + uuid + " timed out after " + writeTimeout.toMillis()
+                + "ms (the client does not read); connection closed");
     }
 
     /** Writes to every connection of the server (but {@code except}); returns how many got the data in time. */
@@ -101,24 +117,23 @@ final class TcpMethods {
         if (!servers.contains(server)) {
             throw new RpcException("no such tcp server: " + server + " (servers: " + servers.stream().sorted().toList() + ")");
         }
-        record Pending(Connection connection, CompletableFuture<Void> write) {
+        record Pending(Connection connection, CompletableFuture<Void> write, long deadline) {
         }
         List<Pending> pending = new ArrayList<>();
         for (Connection c : connections.all()) {
             if (c.server().equals(server) && !c.uuid().equals(except)) {
-                pending.add(new Pending(c, startWrite(c, data)));
+                pending.add(new Pending(c, startWrite(c, data), System.nanoTime() + writeTimeout(c).toNanos()));
             }
         }
-        long deadline = System.nanoTime() + writeTimeout.toNanos();
         long written = 0;
         for (Pending p : pending) {
             try {
-                p.write().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                p.write().get(Math.max(0, p.deadline() - System.nanoTime()), TimeUnit.NANOSECONDS);
                 written++;
             } catch (TimeoutException e) {
                 p.connection().close("tcp.Broadcast write timeout");
                 LOG.warn("tcp.Broadcast: client does not read; connection closed", "uuid", p.connection().uuid(),
-                        "write_timeout", writeTimeout);
+                        "write_timeout", writeTimeout(p.connection()));
             } catch (ExecutionException e) {
                 LOG.debug("tcp.Broadcast: write failed", "uuid", p.connection().uuid(), "error", e.getCause().getMessage());
             } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ import io.rrtcp.worker.WorkerException;
 import io.rrtcp.worker.WorkerFactory;
 import io.rrtcp.worker.WorkerInfo;
 import io.rrtcp.worker.WorkerPool;
-import io.rrtcp.worker.WorkerProcess;
+import io.rrtcp.worker.Worker;
 
 import java.util.List;
 
@@ -23,7 +23,7 @@ final class PoolReloadTarget implements ReloadTarget {
 
     @Override
     public long tryOneWorker() throws WorkerException {
-        WorkerProcess worker = factory.start();
+        Worker worker = factory.start();
         worker.stop();
         return worker.pid();
     }

@@ -1,6 +1,5 @@
 package io.rrtcp.server;
 
-import io.rrtcp.cli.VersionProvider;
 import io.rrtcp.config.OnInitConfig;
 import io.rrtcp.config.PoolConfig;
 import io.rrtcp.config.RelayConfig;
@@ -21,6 +20,7 @@ import io.rrtcp.tcp.ConnectionRegistry;
 import io.rrtcp.tcp.TcpService;
 import io.rrtcp.worker.PoolOptions;
 import io.rrtcp.worker.WorkerException;
+import io.rrtcp.worker.RunAs;
 import io.rrtcp.worker.WorkerFactory;
 import io.rrtcp.worker.WorkerPool;
 import io.rrtcp.worker.WorkerProcess;
@@ -44,10 +44,11 @@ public final class RrTcpServer implements AutoCloseable {
     private static final Log LOG = Log.get("rr-tcp");
     private static final long MEGABYTE = 1_048_576;
     /**
-     * Longest wait of {@code tcp.Send}/{@code tcp.Broadcast} for a client to take the data; a client that does not
-     * read within it is closed, so that the RPC caller (often a worker) is never held longer.
+     * Longest wait of {@code tcp.Send}/{@code tcp.Broadcast} for a client whose server has {@code write_timeout: 0}
+     * (writes otherwise unbounded); elsewhere the server's write_timeout applies. A client that does not read within
+     * it is closed, so that the RPC caller (often a worker) is never held longer.
      */
-    static final Duration RPC_WRITE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration RPC_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
     private final RrConfig config;
     private final WorkerPool pool;
@@ -108,7 +109,7 @@ public final class RrTcpServer implements AutoCloseable {
             TcpService tcp = TcpService.start(config.tcp().servers().values(), pool, ops.tcpMeters());
             check.attach(tcp);
             RpcDispatcher dispatcher = RpcDispatcher.of(tcp.registry(), config.tcp().servers().keySet(),
-                    Map.of("tcp", new PoolWorkers(pool)), RPC_WRITE_TIMEOUT, VersionProvider.version());
+                    Map.of("tcp", new PoolWorkers(pool)), RPC_WRITE_TIMEOUT, Version.current());
             kv.ifPresent(dispatcher::withKv);
             ops.registerRpc(dispatcher);
             rpc.ifPresent(r -> r.serve(dispatcher));
@@ -180,14 +181,15 @@ public final class RrTcpServer implements AutoCloseable {
                                  Optional<String> rpcAddress) {
         PoolConfig poolConfig = config.tcp().pool();
         List<String> command = poolConfig.command().orElse(config.server().command());
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(config.server().inherited());
         env.put("RR_RELAY", relay.map(SocketRelayServer::dsn).orElse("pipes"));
         rpcAddress.ifPresent(dsn -> env.put("RR_RPC", dsn));
         env.putAll(config.server().env());
-        env.put("RR_VERSION", VersionProvider.version());
+        env.put("RR_VERSION", Version.current());
         env.put("RR_MODE", "tcp");
         return new WorkerSpec(command, env, workdir, poolConfig.allocateTimeout(), poolConfig.destroyTimeout(),
-                WorkerSpec.DEFAULT_MAX_PAYLOAD, poolConfig.streamTimeout(), relay, config.server().relayTimeout());
+                WorkerSpec.DEFAULT_MAX_PAYLOAD, poolConfig.streamTimeout(), relay, config.server().relayTimeout(),
+                new RunAs(config.server().user(), config.server().group()));
     }
 
     public WorkerPool pool() {

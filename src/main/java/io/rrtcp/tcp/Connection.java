@@ -1,6 +1,6 @@
 package io.rrtcp.tcp;
 
-import io.rrtcp.worker.Body;
+import io.rrtcp.goridge.Body;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -109,7 +109,8 @@ public final class Connection {
         return deadline != 0 && now - deadline > 0;
     }
 
-    Duration writeTimeout() {
+    /** Its server's {@code write_timeout}; zero when writes are not bounded. */
+    public Duration writeTimeout() {
         return Duration.ofNanos(writeTimeoutNanos);
     }
 
@@ -200,7 +201,7 @@ public final class Connection {
     }
 
     /** Why rr-tcp closed the connection, or null if it did not (yet). */
-    String closedBy() {
+    public String closedBy() {
         return closedBy;
     }
 }

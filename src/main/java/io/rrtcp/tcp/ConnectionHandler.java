@@ -2,8 +2,8 @@ package io.rrtcp.tcp;
 
 import io.rrtcp.config.TcpServerConfig;
 import io.rrtcp.log.Log;
-import io.rrtcp.worker.Body;
-import io.rrtcp.worker.Payload;
+import io.rrtcp.goridge.Body;
+import io.rrtcp.goridge.Payload;
 import io.rrtcp.worker.RequestExecutor;
 import io.rrtcp.worker.WorkerException;
 
@@ -25,6 +25,8 @@ final class ConnectionHandler implements Runnable {
     private final RequestExecutor workers;
     private final ConnectionRegistry registry;
     private final ReadTimeouts timeouts;
+    /** Gives back this connection's max_connections permit; run once, when the connection is over. */
+    private final Runnable releasePermit;
     private final Transport transport;
     private final ServerMeter meter;
     private boolean eventDelivered;
@@ -32,10 +34,11 @@ final class ConnectionHandler implements Runnable {
     private Verb lastVerb = Verb.CONTINUE;
 
     ConnectionHandler(Socket socket, TcpServerConfig server, Transport transport, RequestExecutor workers,
-                      ConnectionRegistry registry, ServerMeter meter) {
+                      ConnectionRegistry registry, ServerMeter meter, Runnable releasePermit) {
         this.transport = transport;
         this.socket = socket;
         this.meter = meter;
+        this.releasePermit = releasePermit;
         this.server = server;
         this.workers = workers;
         this.registry = registry;
@@ -43,22 +46,37 @@ final class ConnectionHandler implements Runnable {
                 System::nanoTime);
     }
 
+    /** The connection's whole life; its max_connections permit is given back however it ends. */
     @Override
     public void run() {
-        ProxyPreamble.Peer peer = ProxyPreamble.identify(socket, server);
-        if (peer == null) {
-            closeQuietly();
-            return;
-        }
-        Connection connection;
         try {
-            connection = new Connection(socket, UUID.randomUUID().toString(), server.name(), peer.remoteAddr(),
+            ProxyPreamble.Peer peer = ProxyPreamble.identify(socket, server);
+            if (peer == null) {
+                closeQuietly();
+                return;
+            }
+            Connection connection = open(peer);
+            if (connection != null) {
+                handle(connection, peer);
+            }
+        } finally {
+            releasePermit.run();
+        }
+    }
+
+    /** The connection, or null when the socket was lost before it could be served (then it is closed). */
+    private Connection open(ProxyPreamble.Peer peer) {
+        try {
+            return new Connection(socket, UUID.randomUUID().toString(), server.name(), peer.remoteAddr(),
                     server.limits().writeTimeout(), meter);
         } catch (IOException e) {
             LOG.warn("connection lost before it could be served", "server", server.name(), "error", e.getMessage());
             closeQuietly();
-            return;
+            return null;
         }
+    }
+
+    private void handle(Connection connection, ProxyPreamble.Peer peer) {
         EventContext context = new EventContext(connection.remoteAddr(), server.name(), connection.uuid(),
                 peer.proxyAddr());
         registry.add(connection);

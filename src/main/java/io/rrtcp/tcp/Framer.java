@@ -2,7 +2,7 @@ package io.rrtcp.tcp;
 
 import io.rrtcp.config.Framing;
 import io.rrtcp.config.TcpServerConfig;
-import io.rrtcp.worker.Body;
+import io.rrtcp.goridge.Body;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.rrtcp.tcp;
 
 import io.rrtcp.config.Framing;
-import io.rrtcp.worker.Body;
+import io.rrtcp.goridge.Body;
 
 import java.io.EOFException;
 import java.io.IOException;

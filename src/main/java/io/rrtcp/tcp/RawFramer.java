@@ -1,6 +1,6 @@
 package io.rrtcp.tcp;
 
-import io.rrtcp.worker.Body;
+import io.rrtcp.goridge.Body;
 
 import java.io.IOException;
 import java.io.InputStream;

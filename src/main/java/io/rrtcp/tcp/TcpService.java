@@ -70,13 +70,12 @@ public final class TcpService implements AutoCloseable {
             acceptors.add(Thread.ofVirtual().name("accept-" + listener.server().name())
                     .start(() -> listener.acceptLoop((socket, releasePermit) -> {
                         ConnectionHandler handler = new ConnectionHandler(socket, listener.server(),
-                                transports.of(listener.server().name()), workers, registry, meter);
+                                transports.of(listener.server().name()), workers, registry, meter, releasePermit);
                         Thread t = Thread.ofVirtual().unstarted(() -> {
                             try {
-                                handler.run();
+                                handler.run(); // gives the permit back itself
                             } finally {
                                 handlers.remove(Thread.currentThread());
-                                releasePermit.run();
                             }
                         });
                         handlers.add(t);

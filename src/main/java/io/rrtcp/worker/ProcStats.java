@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * Memory and CPU figures of a process from Linux /proc, computed the way gopsutil does for upstream's informer.
  * A process whose files cannot be read (gone, not Linux) reports zeros: one unreadable worker never spoils a list.
  */
-record ProcStats(long rssBytes, double cpuPercent) {
+public record ProcStats(long rssBytes, double cpuPercent) {
     static final ProcStats NONE = new ProcStats(0, 0);
     /** USER_HZ: Linux reports process times in these ticks; it is 100 on every mainstream architecture. */
     private static final double CLOCK_TICKS = 100.0;

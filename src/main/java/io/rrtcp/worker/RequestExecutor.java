@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 /** What the TCP side needs from the workers: run an event, deliver a CLOSE event. {@link WorkerPool} is the real one. */
 public interface RequestExecutor {
     /** Runs one event on a worker and returns its reply (the verb as context). */

@@ -3,90 +3,85 @@ package io.rrtcp.worker;
 import io.rrtcp.log.Log;
 
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Checks every worker each {@code watch_tick} against {@code ttl}, {@code max_worker_memory} and {@code idle_ttl}
  * (in that order, first hit wins, as upstream). An idle worker past a limit is replaced at once; a busy one after
- * its current request, never in the middle of it. {@code exec_ttl} is enforced per request by {@link WorkerProcess}.
+ * its current request, never in the middle of it. {@code exec_ttl} is enforced per request by the worker.
  */
 final class Supervisor {
     private static final Log LOG = Log.get("supervisor");
     private static final long MEGABYTE = 1_048_576;
 
-    private final WorkerPool pool;
+    private final Roster roster;
+    private final WorkerLifecycle lifecycle;
     private final SupervisorOptions options;
-    private final Thread thread;
-    private volatile boolean stopped;
+    private final TimeSource time;
+    private TimeSource.Cancellable ticks;
 
-    private Supervisor(WorkerPool pool, SupervisorOptions options) {
-        this.pool = pool;
+    Supervisor(Roster roster, WorkerLifecycle lifecycle, SupervisorOptions options, TimeSource time) {
+        this.roster = roster;
+        this.lifecycle = lifecycle;
         this.options = options;
-        this.thread = Thread.ofVirtual().name("supervisor").unstarted(this::watch);
+        this.time = time;
     }
 
-    static Supervisor start(WorkerPool pool, SupervisorOptions options) {
-        Supervisor supervisor = new Supervisor(pool, options);
-        supervisor.thread.start();
+    void start() {
+        ticks = time.every(options.watchTick(), this::safeTick);
         LOG.info("supervisor started", "watch_tick", options.watchTick(), "ttl", options.ttl(),
                 "idle_ttl", options.idleTtl(), "exec_ttl", options.execTtl(),
                 "max_worker_memory_mb", options.maxMemoryBytes() / MEGABYTE);
-        return supervisor;
     }
 
     void stop() {
-        stopped = true;
-        thread.interrupt();
-    }
-
-    private void watch() {
-        while (!stopped) {
-            try {
-                Thread.sleep(options.watchTick());
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                LOG.error("supervisor check failed", "error", e.toString());
-            }
+        if (ticks != null) {
+            ticks.cancel();
         }
     }
 
-    private void tick() {
-        for (WorkerProcess worker : pool.liveWorkers()) {
-            WorkerState state = worker.state();
-            if (worker.isRetired() || worker.recycleMark() != null
-                    || (state != WorkerState.READY && state != WorkerState.WORKING)) {
+    private void safeTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("supervisor check failed", "error", e.toString());
+        }
+    }
+
+    void tick() {
+        for (Roster.Entry entry : roster.counted()) {
+            Roster.Phase phase = roster.phase(entry);
+            if (roster.recycleMark(entry) != null || (phase != Roster.Phase.IDLE && phase != Roster.Phase.BUSY)) {
                 continue;
             }
-            WorkerProcess.Recycle verdict = verdict(worker);
+            Roster.Recycle verdict = verdict(entry, phase == Roster.Phase.IDLE);
             if (verdict != null) {
-                LOG.debug("worker over a limit", "pid", worker.pid(), "reason", verdict.reason());
-                pool.recycle(worker, verdict);
+                LOG.debug("worker over a limit", "pid", entry.worker.pid(), "reason", verdict.reason());
+                if (roster.markForRecycle(entry, verdict)) {
+                    lifecycle.retire(entry, verdict.state(), verdict.reason(), false);
+                }
             }
         }
     }
 
-    private WorkerProcess.Recycle verdict(WorkerProcess worker) {
-        Duration age = Duration.between(worker.created(), Instant.now());
+    private Roster.Recycle verdict(Roster.Entry entry, boolean idle) {
+        Worker worker = entry.worker;
+        Duration age = Duration.between(worker.created(), time.now());
         if (isSet(options.ttl()) && age.compareTo(options.ttl()) >= 0) {
-            return new WorkerProcess.Recycle(WorkerState.TTL_REACHED, "ttl reached: worker is " + age.toMillis()
+            return new Roster.Recycle(WorkerState.TTL_REACHED, "ttl reached: worker is " + age.toMillis()
                     + "ms old, ttl=" + options.ttl().toMillis() + "ms");
         }
         if (options.maxMemoryBytes() > 0) {
-            long rss = ProcStats.rss(worker.pid());
-            if (rss >= options.maxMemoryBytes()) {
-                return new WorkerProcess.Recycle(WorkerState.MAX_MEMORY_REACHED, "max_worker_memory reached: rss="
-                        + rss / MEGABYTE + "MB, max_worker_memory=" + options.maxMemoryBytes() / MEGABYTE + "MB");
+            long bytes = worker.stats().rssBytes();
+            if (bytes >= options.maxMemoryBytes()) {
+                return new Roster.Recycle(WorkerState.MAX_MEMORY_REACHED, "max_worker_memory reached: rss="
+                        + bytes / MEGABYTE + "MB, max_worker_memory=" + options.maxMemoryBytes() / MEGABYTE + "MB");
             }
         }
         long lastDone = worker.lastDone();
-        if (isSet(options.idleTtl()) && lastDone != 0 && pool.isIdle(worker)) {
-            Duration idleFor = Duration.ofNanos(System.nanoTime() - lastDone);
+        if (isSet(options.idleTtl()) && lastDone != 0 && idle) {
+            Duration idleFor = Duration.ofNanos(time.nanoTime() - lastDone);
             if (idleFor.compareTo(options.idleTtl()) >= 0) {
-                return new WorkerProcess.Recycle(WorkerState.IDLE_TTL_REACHED, "idle_ttl reached: idle for "
+                return new Roster.Recycle(WorkerState.IDLE_TTL_REACHED, "idle_ttl reached: idle for "
                         + idleFor.toMillis() + "ms, idle_ttl=" + options.idleTtl().toMillis() + "ms");
             }
         }

@@ -1,90 +1,108 @@
 package io.rrtcp.worker;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.PriorityQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@code allocate_timeout} for requests waiting for a worker, without a timed wait per request.
- *
- * <p>A virtual thread in a timed wait hands its deadline to the JDK's timer thread and takes it back when it is woken:
- * work and a thread wake-up for every request that queues, which is every request when the pool is the bottleneck.
- * Measured on the 2-core benchmark box (docs/benchmarks.md): 2–10 µs of server CPU per message. Here a waiting request
- * waits untimed and files its deadline; one watch thread sleeps until the earliest deadline and then wakes the waiters,
- * each of which checks its own. All requests of a pool wait with the same timeout, so deadlines are filed in order and
- * the earliest is the first.
- *
- * <p>{@link #enter} and {@link #leave} are called with {@code lock} held; the watch starts with the first wait.
+ * Each waiter's own deadline, without a timed park per waiter. A virtual thread in a timed wait hands its deadline to
+ * the JDK's timer and takes it back when it is woken: work for every request that queues, which is every request
+ * when the pool is the bottleneck (measured: it doubled the server's CPU per message, see docs/benchmarks.md). Here
+ * a waiter waits untimed and files its deadline; one watch thread sleeps until the earliest deadline of all and
+ * interrupts the waiters whose deadline has passed. Deadlines may differ per waiter (requests with allocate_timeout,
+ * a removal with destroy_timeout): they are kept in order of time, not of arrival.
  */
 final class WaitDeadlines {
-    private final ReentrantLock lock;
-    private final Condition freed;
-    private final long timeoutNanos;
-    /** Deadlines (System.nanoTime()) of the requests waiting now, earliest first. Guarded by {@code lock}. */
-    private final ArrayDeque<Long> deadlines = new ArrayDeque<>();
-    private volatile boolean stopped;
-    /** Started by the first {@link #enter}; written under {@code lock}, read by {@link #stop}. */
-    private volatile Thread watch;
+    /** One waiting thread and its deadline ({@link System#nanoTime()}). Fields guarded by the lock. */
+    static final class Waiter implements Comparable<Waiter> {
+        private final Thread thread;
+        private final long deadline;
+        private boolean expired;
+        private boolean filed = true;
 
-    WaitDeadlines(ReentrantLock lock, Condition freed, Duration timeout) {
-        this.lock = lock;
-        this.freed = freed;
-        this.timeoutNanos = Math.max(1, timeout.toNanos());
-    }
+        private Waiter(Thread thread, long deadline) {
+            this.thread = thread;
+            this.deadline = deadline;
+        }
 
-    void stop() {
-        stopped = true;
-        Thread w = watch;
-        if (w != null) {
-            w.interrupt();
+        @Override
+        public int compareTo(Waiter o) {
+            return Long.compare(deadline - o.deadline, 0);
         }
     }
 
-    /** Files a waiting request's deadline; {@link #leave} takes it back. */
-    void enter(long deadline) {
-        deadlines.addLast(deadline);
-        if (watch == null && !stopped) {
-            watch = Thread.ofVirtual().name("allocate-timeout").start(this::watch);
-        }
-    }
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition earlier = lock.newCondition();
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
+    private Thread watch;
+    private boolean stopped;
 
-    void leave(long deadline) {
-        deadlines.removeFirstOccurrence(deadline);
-    }
-
-    private void watch() {
-        while (!stopped) {
-            long sleep;
-            lock.lock();
-            try {
-                long now = System.nanoTime();
-                Long first = deadlines.peekFirst();
-                if (first != null && first - now <= 0) {
-                    freed.signalAll(); // the due ones give up (and leave); the others wait again
-                }
-                sleep = untilNextDeadline(now);
-            } finally {
-                lock.unlock();
+    /** Files the current thread's deadline; it is interrupted once the deadline has passed, until {@link #leave}. */
+    Waiter enter(long deadline) {
+        Waiter w = new Waiter(Thread.currentThread(), deadline);
+        lock.lock();
+        try {
+            waiters.add(w);
+            if (watch == null && !stopped) {
+                watch = Thread.ofVirtual().name("wait-deadlines").start(this::watch);
+            } else if (waiters.peek() == w) {
+                earlier.signal(); // the watch sleeps until a later deadline
             }
-            try {
-                Thread.sleep(Duration.ofNanos(Math.max(sleep, 1_000_000)));
-            } catch (InterruptedException e) {
-                return;
-            }
+        } finally {
+            lock.unlock();
         }
+        return w;
     }
 
     /**
-     * Until the first deadline still ahead; with none, one timeout, since a request that starts waiting now is due no
-     * sooner. Deadlines already due belong to requests that were woken and are leaving.
+     * Withdraws the deadline; no interrupt comes for it afterwards. Returns whether it expired (the watch interrupted
+     * or is about to have interrupted the thread): the caller then clears the interrupt it was sent.
      */
-    private long untilNextDeadline(long now) {
-        for (long d : deadlines) {
-            if (d - now > 0) {
-                return d - now;
+    boolean leave(Waiter w) {
+        lock.lock();
+        try {
+            if (w.filed) {
+                waiters.remove(w);
+                w.filed = false;
             }
+            return w.expired;
+        } finally {
+            lock.unlock();
         }
-        return timeoutNanos;
+    }
+
+    void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            earlier.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void watch() {
+        lock.lock();
+        try {
+            while (!stopped) {
+                long now = System.nanoTime();
+                Waiter first;
+                while ((first = waiters.peek()) != null && first.deadline - now <= 0) {
+                    waiters.poll();
+                    first.filed = false;
+                    first.expired = true;
+                    first.thread.interrupt();
+                }
+                if (first == null) {
+                    earlier.await();
+                } else {
+                    earlier.awaitNanos(first.deadline - now);
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopped
+        } finally {
+            lock.unlock();
+        }
     }
 }

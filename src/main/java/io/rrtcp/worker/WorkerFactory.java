@@ -3,5 +3,5 @@ package io.rrtcp.worker;
 /** Starts a ready worker (process plus pid handshake); the pool calls it for the first workers and every replacement. */
 @FunctionalInterface
 public interface WorkerFactory {
-    WorkerProcess start() throws WorkerException;
+    Worker start() throws WorkerException;
 }

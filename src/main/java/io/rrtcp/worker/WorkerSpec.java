@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param streamTimeout bound on reading the rest of a streamed reply (stream_timeout)
  * @param relay         the socket relay workers connect to; empty for pipes (stdin/stdout)
  * @param relayTimeout  bound on the wait for a worker to connect to the socket relay (relay_timeout)
+ * @param runAs         the user and group the worker runs as (server.user, server.group), or {@link RunAs#NONE}
  */
 public record WorkerSpec(List<String> command, Map<String, String> env, Path workdir,
                          Duration startTimeout, Duration stopTimeout, int maxPayload, Duration streamTimeout,
-                         Optional<SocketRelayServer> relay, Duration relayTimeout) {
+                         Optional<SocketRelayServer> relay, Duration relayTimeout, RunAs runAs) {
     public static final int DEFAULT_MAX_PAYLOAD = 1 << 30;
 
     public WorkerSpec {
@@ -32,6 +33,13 @@ public record WorkerSpec(List<String> command, Map<String, String> env, Path wor
         if (command.isEmpty()) {
             throw new IllegalArgumentException("worker command must not be empty");
         }
+    }
+
+    /** Running as rr-tcp's own user. */
+    public WorkerSpec(List<String> command, Map<String, String> env, Path workdir, Duration startTimeout,
+                      Duration stopTimeout, int maxPayload, Duration streamTimeout, Optional<SocketRelayServer> relay,
+                      Duration relayTimeout) {
+        this(command, env, workdir, startTimeout, stopTimeout, maxPayload, streamTimeout, relay, relayTimeout, RunAs.NONE);
     }
 
     /** Pipes relay; stream_timeout equal to the stop timeout. */

@@ -330,7 +330,6 @@ class ConfigLoaderTest {
                         supervisor: {ttl: 1h}
                         dynamic_allocator: {max_workers: 10}
                     """,
-                    "conf/.rr.yaml: server.user: running workers as another user is not supported by rr-tcp (ignored)",
                     "conf/.rr.yaml: tcp.pool.dynamic_allocator: dynamic allocation is not supported by rr-tcp (ignored); "
                             + "size the pool with num_workers");
         }

@@ -55,7 +55,11 @@ class PoolControlTest extends ServerTest {
         ProcessHandle.of(killed).orElseThrow().destroyForcibly();
         Await.until(() -> pool().workers(), ws -> ws.size() == 3 && ws.stream().noneMatch(w -> w.pid() == killed)
                 && ws.stream().allMatch(w -> w.state() == WorkerState.READY), Duration.ofSeconds(20), "3 workers again");
-        pool().removeWorker();
+        try (LogCapture log = new LogCapture()) {
+            pool().removeWorker();
+            String line = log.await(Duration.ofSeconds(5), "reason=removed");
+            assertTrue(line.contains("stopping worker"), "nothing replaces a removed worker: " + line);
+        }
         pool().removeWorker();
         assertEquals(1, pool().workers().size());
         try (LogCapture log = new LogCapture()) {

@@ -54,6 +54,7 @@ final class TestServer implements AutoCloseable {
         private int workers = 2;
         private String rpcListen;
         private boolean eventLog = true;
+        private io.rrtcp.config.ConfigOptions options = io.rrtcp.config.ConfigOptions.defaults();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -80,6 +81,12 @@ final class TestServer implements AutoCloseable {
 
         Builder env(String key, String value) {
             env.put(key, value);
+            return this;
+        }
+
+        /** What the command line adds (overrides, --dotenv). */
+        Builder options(io.rrtcp.config.ConfigOptions options) {
+            this.options = options;
             return this;
         }
 
@@ -166,8 +173,12 @@ final class TestServer implements AutoCloseable {
             if (servers.isEmpty()) {
                 server("main", "\\r\\n");
             }
-            Path file = writeConfig();
-            return new TestServer(RrTcpServer.start(ConfigLoader.load(file), dir), dir.resolve("events.jsonl"));
+            return startWith(writeConfig());
+        }
+
+        /** Starts from a config file written (and maybe edited) beforehand. */
+        TestServer startWith(Path file) throws Exception {
+            return new TestServer(RrTcpServer.start(ConfigLoader.load(file, options), dir), dir.resolve("events.jsonl"));
         }
     }
 

@@ -168,6 +168,35 @@ class WorkerFaultTest extends ServerTest {
     }
 
     @Test
+    void aPendingRemoveWorkerDoesNotStopAWaitingRequestFromTimingOutAtItsOwnAllocateTimeout() throws Exception {
+        server = TestServer.in(dir).workers(2).pool("allocate_timeout: 300ms").pool("destroy_timeout: 8s").start();
+        try (Client busy1 = server.connect("main"); Client busy2 = server.connect("main")) {
+            assertEquals("warm\r\n", busy1.ask("warm\r\n"));
+            assertEquals("warm\r\n", busy2.ask("warm\r\n"));
+            busy1.send("sleep 6000\r\n");
+            busy2.send("sleep 6000\r\n");
+            Await.until(() -> server.server().pool().workers(),
+                    ws -> ws.stream().allMatch(w -> w.state() == WorkerState.WORKING), Duration.ofSeconds(5), "both busy");
+            // removeWorker waits up to destroy_timeout (8 s) for an idle worker; a request queued behind it keeps its 300 ms
+            Thread remove = Thread.ofVirtual().start(() -> {
+                try {
+                    server.server().pool().removeWorker();
+                } catch (Exception ignored) {
+                    // it may time out or take a worker freed after the sleeps: either way not what this test checks
+                }
+            });
+            Thread.sleep(100);
+            try (Client waiting = server.connect("main")) {
+                long start = System.nanoTime();
+                assertEquals("", waiting.readToEof());
+                long waitedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(waitedMs >= 250 && waitedMs < 3000, "refused after " + waitedMs + " ms, allocate_timeout is 300 ms");
+            }
+            remove.join(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
     void afterMaxJobsAWorkerIsReplacedAndNoRequestIsLost() throws Exception {
         server = TestServer.in(dir).workers(1).pool("max_jobs: 4").start();
         long first = server.workerPids().get(0);

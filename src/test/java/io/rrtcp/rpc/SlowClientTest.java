@@ -2,10 +2,11 @@ package io.rrtcp.rpc;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
+import io.rrtcp.config.ConnectionLimits;
 import io.rrtcp.config.ListenAddress;
 import io.rrtcp.config.TcpServerConfig;
 import io.rrtcp.tcp.TcpService;
-import io.rrtcp.worker.Payload;
+import io.rrtcp.goridge.Payload;
 import io.rrtcp.worker.RequestExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A client that stops reading cannot hold an RPC caller: {@code tcp.Send} gives up after the write timeout and closes
+ * A client that stops reading cannot hold an RPC caller: {@code tcp.Send} gives up after its server's write_timeout and closes
  * that connection, {@code tcp.Broadcast} counts only the clients that took the data. Workers are a stub that answers
  * CONTINUE, so that only the write path is under test.
  */
@@ -40,6 +41,15 @@ class SlowClientTest {
         public void execClose(Payload closeEvent) {
         }
     };
+
+    /** The server's write_timeout is what bounds an RPC write (the dispatcher's 50 s is for servers without one). */
+    private static final ConnectionLimits WRITE_TIMEOUT_500MS = writeTimeout(Duration.ofMillis(500));
+    /** Time enough for a reading client to take 8 MiB on a loaded machine. */
+    private static final ConnectionLimits WRITE_TIMEOUT_3S = writeTimeout(Duration.ofSeconds(3));
+
+    private static ConnectionLimits writeTimeout(Duration d) {
+        return new ConnectionLimits(ConnectionLimits.DEFAULT_MAX_MESSAGE_SIZE, Duration.ZERO, Duration.ZERO, 0, d);
+    }
 
     private TcpService tcp;
     private RpcServer rpc;
@@ -78,9 +88,9 @@ class SlowClientTest {
     @Test
     void aClientThatDoesNotReadIsClosedAfterTheWriteTimeoutAndOthersStillGetTheirData() throws Exception {
         tcp = TcpService.start(List.of(new TcpServerConfig("main", ListenAddress.parse("127.0.0.1:0"),
-                "\n".getBytes(StandardCharsets.US_ASCII), 4096)), CONTINUE);
+                "\n".getBytes(StandardCharsets.US_ASCII), 4096, WRITE_TIMEOUT_500MS)), CONTINUE);
         rpc = RpcServer.start("tcp://127.0.0.1:0",
-                RpcDispatcher.of(tcp.registry(), Set.of("main"), Map.of(), Duration.ofMillis(500), "test"));
+                RpcDispatcher.of(tcp.registry(), Set.of("main"), Map.of(), Duration.ofSeconds(50), "test"));
         try (Socket stalled = connect(); Socket healthy = connect(); RpcClient client = RpcClient.connect(rpc.address().dsn())) {
             String stalledUuid = uuidOf(stalled);
             String healthyUuid = uuidOf(healthy);
@@ -107,9 +117,9 @@ class SlowClientTest {
     @Test
     void broadcastCountsOnlyClientsThatTookTheData() throws Exception {
         tcp = TcpService.start(List.of(new TcpServerConfig("main", ListenAddress.parse("127.0.0.1:0"),
-                "\n".getBytes(StandardCharsets.US_ASCII), 4096)), CONTINUE);
+                "\n".getBytes(StandardCharsets.US_ASCII), 4096, WRITE_TIMEOUT_3S)), CONTINUE);
         rpc = RpcServer.start("tcp://127.0.0.1:0",
-                RpcDispatcher.of(tcp.registry(), Set.of("main"), Map.of(), Duration.ofMillis(500), "test"));
+                RpcDispatcher.of(tcp.registry(), Set.of("main"), Map.of(), Duration.ofSeconds(50), "test"));
         try (Socket stalled = connect(); Socket reader = connect(); RpcClient client = RpcClient.connect(rpc.address().dsn())) {
             uuidOf(stalled);
             uuidOf(reader);

@@ -181,7 +181,7 @@ class DelimiterScannerTest {
                     return super.read(b, off, len);
                 }
             }, delimiter, 4096, Integer.MAX_VALUE - 1024);
-            io.rrtcp.worker.Body body = scanner.nextBody();
+            io.rrtcp.goridge.Body body = scanner.nextBody();
             assertEquals(first.length, body.length());
             assertTrue(body.slices().size() >= 3, "kept in chunks: " + body);
             assertTrue(Arrays.equals(first, body.toArray()), "shift " + shift);

@@ -1,7 +1,7 @@
 package io.rrtcp.tcp;
 
 import io.rrtcp.config.Framing;
-import io.rrtcp.worker.Body;
+import io.rrtcp.goridge.Body;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

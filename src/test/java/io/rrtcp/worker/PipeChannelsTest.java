@@ -1,5 +1,7 @@
 package io.rrtcp.worker;
 
+import io.rrtcp.goridge.Payload;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

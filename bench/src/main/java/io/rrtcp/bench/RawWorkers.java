@@ -1,6 +1,6 @@
 package io.rrtcp.bench;
 
-import io.rrtcp.worker.Payload;
+import io.rrtcp.goridge.Payload;
 import io.rrtcp.worker.WorkerException;
 import io.rrtcp.worker.WorkerProcess;
 import io.rrtcp.worker.WorkerSpec;

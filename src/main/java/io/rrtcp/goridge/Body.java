@@ -1,4 +1,4 @@
-package io.rrtcp.worker;
+package io.rrtcp.goridge;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.rrtcp.worker;
+package io.rrtcp.goridge;
 
 import org.junit.jupiter.api.Test;
 

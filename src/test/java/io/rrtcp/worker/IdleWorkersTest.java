@@ -1,0 +1,103 @@
+package io.rrtcp.worker;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class IdleWorkersTest {
+    private final IdleWorkers<String> idle = new IdleWorkers<>();
+
+    private CompletableFuture<String> takeAsync(Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return idle.take(timeout, s -> true);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+    }
+
+    @Test
+    void itemsAreTakenFirstInFirstOut() throws Exception {
+        idle.put("a");
+        idle.put("b");
+        assertEquals("a", idle.take(Duration.ZERO, s -> true));
+        assertEquals("b", idle.take(Duration.ZERO, s -> true));
+        assertNull(idle.take(Duration.ZERO, s -> true));
+    }
+
+    @Test
+    void aShortWaiterTimesOutOnItsOwnDeadlineWhileALongerOneBeforeItKeepsWaiting() throws Exception {
+        CompletableFuture<String> patient = takeAsync(Duration.ofSeconds(10));
+        Thread.sleep(20);
+        long start = System.nanoTime();
+        assertNull(idle.take(Duration.ofMillis(50), s -> true));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms >= 45 && ms < 2000, "gave up after " + ms + " ms");
+        assertTrue(!patient.isDone(), "the earlier, longer waiter still waits");
+        idle.put("w");
+        assertEquals("w", patient.get(2, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aWaiterWhoseDeadlinePassedIsLeftWithoutAnInterruptAndARealInterruptStillEndsAWait() throws Exception {
+        assertNull(idle.take(Duration.ofMillis(30), s -> true));
+        assertTrue(!Thread.currentThread().isInterrupted(), "the watch's interrupt does not leak into later blocking I/O");
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.set(idle.take(Duration.ofSeconds(30), s -> true));
+            } catch (Exception e) {
+                outcome.set(e);
+            }
+        });
+        Thread.sleep(20);
+        waiter.interrupt();
+        waiter.join(Duration.ofSeconds(5));
+        assertTrue(outcome.get() instanceof InterruptedException, "a real interrupt ends the wait: " + outcome.get());
+    }
+
+    @Test
+    void waitersAreServedInArrivalOrder() throws Exception {
+        CompletableFuture<String> first = takeAsync(Duration.ofSeconds(10));
+        Thread.sleep(20);
+        CompletableFuture<String> second = takeAsync(Duration.ofSeconds(10));
+        Thread.sleep(20);
+        idle.put("1");
+        assertEquals("1", first.get(2, TimeUnit.SECONDS));
+        idle.put("2");
+        assertEquals("2", second.get(2, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aTombstoneIsDiscardedByTheNextTakerWhoGetsTheItemBehindIt() throws Exception {
+        idle.put("retired");
+        idle.put("live");
+        assertEquals("live", idle.take(Duration.ZERO, s -> !s.equals("retired")));
+        assertEquals(0, idle.size());
+        assertNull(idle.take(Duration.ZERO, s -> true), "the tombstone's permit went with it");
+    }
+
+    @Test
+    void closingWakesEveryWaiterWithAnErrorAndReturnsWhatWasIdle() throws Exception {
+        List<CompletableFuture<String>> waiters = List.of(takeAsync(Duration.ofSeconds(30)),
+                takeAsync(Duration.ofSeconds(30)), takeAsync(Duration.ofSeconds(30)));
+        Thread.sleep(20);
+        assertEquals(List.of(), idle.close());
+        for (CompletableFuture<String> w : waiters) {
+            Exception e = assertThrows(Exception.class, () -> w.get(2, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getCause() instanceof IdleWorkers.ClosedException, e.toString());
+        }
+        assertThrows(IdleWorkers.ClosedException.class, () -> idle.take(Duration.ofSeconds(1), s -> true));
+    }
+}
