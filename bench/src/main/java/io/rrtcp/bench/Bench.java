@@ -1,5 +1,9 @@
 package io.rrtcp.bench;
 
+import static io.rrtcp.bench.Stats.median;
+import static io.rrtcp.bench.Stats.micros;
+import static io.rrtcp.bench.Stats.range;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The benchmark harness behind {@code bin/rr-tcp-bench}: prints Markdown tables and writes an SVG chart. Figures,
@@ -17,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * one run compare.
  *
  * <pre>
- * bench [all|throughput|framing|tls|large|idle|startup|kv] [--quick] [--runs N] [--out DIR] [--after-message B] [N ...]
+ * bench [all|throughput|compare|framing|...] [--quick] [--runs N] [--out DIR] [--after-message B] [N ...]
  * </pre>
  */
 public final class Bench {
@@ -26,12 +29,13 @@ public final class Bench {
     private static final int[] WORK_US = {0, 100};
     private static final int MESSAGE = 64;
     private static final String USAGE = """
-            usage: bin/rr-tcp-bench [all|throughput|framing|tls|large|idle|startup|kv|hooks] [--quick] [--runs N] [--out DIR]
+            usage: bin/rr-tcp-bench [all|throughput|compare|framing|tls|large|idle|startup|kv|hooks] [--quick] [--runs N] [--out DIR]
                    bin/rr-tcp-bench idle [--after-message BYTES] [--plain-only] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
                    bin/rr-tcp-bench hooks       (CPU the metrics add per message, measured alone)
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N, BENCH_OPS=1,
-                 RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1, THREADS=1 and BENCH_TLS=1 (profile)""";
+                 RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1, THREADS=1 and BENCH_TLS=1 (profile),
+                 RR_PEER=path of a RoadRunner binary (compare: its columns are skipped without it)""";
 
     private final Options o;
     private final StringBuilder report = new StringBuilder();
@@ -69,7 +73,7 @@ public final class Bench {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
                     case "--plain-only" -> plainOnly = true;
-                    case "all", "throughput", "framing", "tls", "large", "idle", "startup", "profile", "kv", "hooks" ->
+                    case "all", "throughput", "compare", "framing", "tls", "large", "idle", "startup", "profile", "kv", "hooks" ->
                             mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
@@ -96,6 +100,7 @@ public final class Bench {
         line("");
         switch (o.mode()) {
             case "throughput" -> throughput();
+            case "compare" -> new PeerCompare(o, MESSAGE, this::line).run();
             case "framing" -> new FramingBench(o, this::line).run();
             case "tls" -> TlsEcho.report(o, MESSAGE, this::line);
             case "large" -> large();
@@ -106,6 +111,7 @@ public final class Bench {
             case "hooks" -> line(HookCost.report());
             default -> {
                 throughput();
+                new PeerCompare(o, MESSAGE, this::line).run();
                 new FramingBench(o, this::line).run();
                 TlsEcho.report(o, MESSAGE, this::line);
                 large();
@@ -380,24 +386,5 @@ public final class Bench {
             line("(no redis-server installed: the redis rows are missing; apt-get install redis-server)");
         }
         line("");
-    }
-
-    // ---- statistics --------------------------------------------------------------------------------------------
-
-    static <T> double median(List<T> values, ToDoubleFunction<T> f) {
-        double[] v = values.stream().mapToDouble(f).sorted().toArray();
-        return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    static <T> String range(List<T> values, ToDoubleFunction<T> f, int decimals) {
-        double[] v = values.stream().mapToDouble(f).sorted().toArray();
-        String fmt = "%,." + decimals + "f";
-        String med = String.format(Locale.ROOT, fmt, median(values, f));
-        return v.length < 2 ? med : med + " (" + String.format(Locale.ROOT, fmt, v[0]) + "–"
-                + String.format(Locale.ROOT, fmt, v[v.length - 1]) + ")";
-    }
-
-    static <T> String micros(List<T> values, ToDoubleFunction<T> nanos) {
-        return String.format(Locale.ROOT, "%,.0f", median(values, nanos) / 1000.0);
     }
 }

@@ -62,6 +62,15 @@ final class BenchServer implements AutoCloseable {
         return launch(relayKind, DELIMITER, workers, workUs, extraServerYaml, greeting, "", jvmOptions);
     }
 
+    /**
+     * The real RoadRunner ({@code rrPeer serve}, see {@link PeerCompare}) on the same config, worker script and
+     * relay as {@link #start(int, int, String, String, String...)}, logging errors only (its default level logs
+     * every event).
+     */
+    static BenchServer peer(Path rrPeer, int workers, int workUs) throws Exception {
+        return launch(rrPeer, DEFAULT_RELAY, DELIMITER, workers, workUs, "", "", "", new String[0]);
+    }
+
     /** One worker on pipes, and {@code rootYaml} (whole top-level sections, e.g. rpc and kv) added to the config. */
     static BenchServer startWithSections(String rootYaml) throws Exception {
         return launch("pipes", DELIMITER, 1, 0, "", "", rootYaml, new String[0]);
@@ -77,6 +86,13 @@ final class BenchServer implements AutoCloseable {
     private static BenchServer launch(String relayKind, String framingYaml, int workers, int workUs,
                                       String extraServerYaml, String greeting, String rootYaml, String[] jvmOptions)
             throws Exception {
+        return launch(null, relayKind, framingYaml, workers, workUs, extraServerYaml, greeting, rootYaml, jvmOptions);
+    }
+
+    /** {@code rrPeer} null: rr-tcp serve in its own JVM; otherwise that RoadRunner binary's serve. */
+    private static BenchServer launch(Path rrPeer, String relayKind, String framingYaml, int workers, int workUs,
+                                      String extraServerYaml, String greeting, String rootYaml, String[] jvmOptions)
+            throws Exception {
         int port = freePort();
         Path dir = Files.createTempDirectory("rr-tcp-bench");
         Path config = dir.resolve(".rr.yaml");
@@ -89,7 +105,7 @@ final class BenchServer implements AutoCloseable {
                     WORK_US: "%d"
                     GREETING: "%s"
                 logs:
-                  level: warn
+                  %s
                 tcp:
                   servers:
                     bench:
@@ -99,18 +115,11 @@ final class BenchServer implements AutoCloseable {
                   pool:
                     num_workers: %d
                 %s""".formatted(ROOT.resolve("test-workers/bench-worker.php"), relay(relayKind, dir), workUs, greeting,
-                port, framingYaml.indent(6).stripTrailing(), extraServerYaml.indent(6).stripTrailing(), workers,
-                rootYaml + OPS_SECTIONS));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(io.rrtcp.worker.PipeChannels.JVM_OPTIONS); // what the jar's manifest gives to java -jar
-        String opts = System.getenv().getOrDefault("RR_TCP_JAVA_OPTS", "").trim();
-        if (!opts.isEmpty()) {
-            cmd.addAll(List.of(opts.split("\\s+")));
-        }
-        cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rrtcp.cli.Main", "serve", "-c",
-                config.toString()));
+                rrPeer == null ? "level: warn" : "{mode: production, level: error}", port,
+                framingYaml.indent(6).stripTrailing(), extraServerYaml.indent(6).stripTrailing(), workers,
+                rootYaml + (rrPeer == null ? OPS_SECTIONS : ""))); // the peer is built without status and metrics
+        List<String> cmd = rrPeer == null ? rrTcpCommand(config, jvmOptions)
+                : List.of(rrPeer.toString(), "serve", "-c", config.toString());
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
@@ -142,6 +151,21 @@ final class BenchServer implements AutoCloseable {
             server.output.addAll(lines);
         }
         return server;
+    }
+
+    /** rr-tcp serve in a JVM of its own, with the options {@code java -jar} would give it. */
+    private static List<String> rrTcpCommand(Path config, String[] jvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(io.rrtcp.worker.PipeChannels.JVM_OPTIONS); // what the jar's manifest gives to java -jar
+        String opts = System.getenv().getOrDefault("RR_TCP_JAVA_OPTS", "").trim();
+        if (!opts.isEmpty()) {
+            cmd.addAll(List.of(opts.split("\\s+")));
+        }
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rrtcp.cli.Main", "serve", "-c",
+                config.toString()));
+        return cmd;
     }
 
     /**

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
-import static io.rrtcp.bench.Bench.median;
-import static io.rrtcp.bench.Bench.micros;
-import static io.rrtcp.bench.Bench.range;
+import static io.rrtcp.bench.Stats.median;
+import static io.rrtcp.bench.Stats.micros;
+import static io.rrtcp.bench.Stats.range;
 
 /** {@code bin/rr-tcp-bench framing}: {@code framing: length} and {@code raw} next to delimiter framing. */
 final class FramingBench {

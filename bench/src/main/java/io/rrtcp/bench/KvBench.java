@@ -72,7 +72,7 @@ final class KvBench {
         long cpu = server.cpuNanos() - cpu0;
         double rate = results.stream().mapToDouble(c -> c.pairs() / c.seconds()).sum();
         long pairs = results.stream().mapToLong(Client::pairs).sum();
-        return new Result(rate, Bench.median(results, Client::p50Micros), Bench.median(results, Client::p99Micros),
+        return new Result(rate, Stats.median(results, Client::p50Micros), Stats.median(results, Client::p99Micros),
                 cpu / 1000.0 / pairs);
     }
 

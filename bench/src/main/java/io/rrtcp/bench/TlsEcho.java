@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import static io.rrtcp.bench.Bench.median;
-import static io.rrtcp.bench.Bench.micros;
-import static io.rrtcp.bench.Bench.range;
+import static io.rrtcp.bench.Stats.median;
+import static io.rrtcp.bench.Stats.micros;
+import static io.rrtcp.bench.Stats.range;
 
 /** {@code bench tls}: echo over TLS next to the same echo in plain TCP, servers started in turn within each run. */
 final class TlsEcho {
