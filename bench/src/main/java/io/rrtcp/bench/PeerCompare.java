@@ -104,9 +104,14 @@ final class PeerCompare {
         line.accept("");
     }
 
-    /** Both client counts against one server, then the server stopped. */
+    /**
+     * Both client counts against one server, then the server stopped. First a discarded warm-up at the highest
+     * client count, the same for both servers: a freshly started JVM runs interpreted code for seconds, and a server
+     * in service is warm (measured without it, rr-tcp's first point came out at three times its server CPU).
+     */
     private void measure(BenchServer server, int work, Map<String, List<TcpLoad.Result>> into) throws Exception {
         try (server) {
+            TcpLoad.run(server, CLIENTS[0], message, java.time.Duration.ZERO, o.warmup().multipliedBy(4));
             for (int c : CLIENTS) {
                 into.computeIfAbsent(work + "/" + c, k -> new ArrayList<>())
                         .add(TcpLoad.run(server, c, message, o.warmup(), o.measure()));
