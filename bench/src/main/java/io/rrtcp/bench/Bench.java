@@ -33,6 +33,7 @@ public final class Bench {
                    bin/rr-tcp-bench idle [--after-message BYTES] [--plain-only] [N ...]
                    bin/rr-tcp-bench profile [W C WORK_US]
                    bin/rr-tcp-bench hooks       (CPU the metrics add per message, measured alone)
+                   bin/rr-tcp-bench syscalls    (strace -c of the server: syscalls per message, WORK_US 0 and 100)
             env: BENCH_RELAY=pipes|unix|tcp, BENCH_CLIENTS=virtual|platform, BENCH_CLIENT_CARRIERS=N, BENCH_OPS=1,
                  RR_TCP_JAVA_OPTS (server JVM), NO_JFR=1, THREADS=1 and BENCH_TLS=1 (profile),
                  RR_PEER=path of a RoadRunner binary (compare: its columns are skipped without it)""";
@@ -73,7 +74,8 @@ public final class Bench {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--after-message" -> after = Integer.parseInt(args[++i]);
                     case "--plain-only" -> plainOnly = true;
-                    case "all", "throughput", "compare", "framing", "tls", "large", "idle", "startup", "profile", "kv", "hooks" ->
+                    case "all", "throughput", "compare", "framing", "tls", "large", "idle", "startup", "profile", "kv",
+                         "hooks", "syscalls" ->
                             mode = args[i];
                     default -> {
                         if (!args[i].matches("\\d+")) {
@@ -109,6 +111,7 @@ public final class Bench {
             case "profile" -> profile();
             case "kv" -> kv();
             case "hooks" -> line(HookCost.report());
+            case "syscalls" -> new SyscallCount(o, MESSAGE, this::line).run();
             default -> {
                 throughput();
                 new PeerCompare(o, MESSAGE, this::line).run();
