@@ -19,6 +19,9 @@ final class Signals {
     static final List<String> STOP = List.of("INT", "TERM", "HUP", "ABRT");
     /** Exit code when start-up is stopped by a signal: the server never served. */
     static final int STOPPED_DURING_START = 1;
+    /** During start-up: how long no new process must appear before exiting, and the most the kill loop takes. */
+    private static final java.time.Duration QUIET_FOR = java.time.Duration.ofMillis(300);
+    private static final java.time.Duration QUIET_KILL_LIMIT = java.time.Duration.ofSeconds(3);
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
@@ -52,7 +55,7 @@ final class Signals {
         if (pool == null) {
             // the workers may never answer (allocate_timeout can be long): nothing is served yet, nothing to drain
             LOG.warn("stop signal received during start-up; killing the starting workers and exiting", "signal", name);
-            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            killDescendantsUntilQuiet();
             System.exit(STOPPED_DURING_START);
         }
         if (received.incrementAndGet() == 1) {
@@ -61,6 +64,28 @@ final class Signals {
         } else {
             LOG.warn("exit forced", "signal", name);
             System.exit(1);
+        }
+    }
+
+    /**
+     * Kills every process this one started, again and again until none has appeared for a while: workers are started
+     * in parallel, so one may be spawned just after a first look, and would outlive rr-tcp (it runs in its own session).
+     */
+    private static void killDescendantsUntilQuiet() {
+        long deadline = System.nanoTime() + QUIET_KILL_LIMIT.toNanos();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < QUIET_FOR.toNanos()) {
+            List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+            if (!alive.isEmpty()) {
+                alive.forEach(ProcessHandle::destroyForcibly);
+                quietSince = System.nanoTime();
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

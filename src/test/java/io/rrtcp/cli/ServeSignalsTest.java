@@ -101,6 +101,24 @@ class ServeSignalsTest {
         }
     }
 
+    /** Processes whose working directory is {@code folder} (the workers of a config in it). */
+    private static List<Long> runningIn(Path folder) throws IOException {
+        Path real = folder.toRealPath();
+        List<Long> found = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    if (Files.readSymbolicLink(p.resolve("cwd")).equals(real)) {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException | SecurityException gone) {
+                    // exited meanwhile, or not ours to read
+                }
+            }
+        }
+        return found;
+    }
+
     /** Whether a signal is ignored in a process (its SigIgn mask), as it is for a background job's SIGINT. */
     private static boolean ignoredAtStart(long pid, String signal) throws IOException {
         int number = switch (signal) {
@@ -189,6 +207,15 @@ class ServeSignalsTest {
                 assertFalse(w.isAlive(), "worker " + w.pid() + " outlived serve");
             }
             assertNotEquals(0, workers.size());
+            // a worker spawned after the test's look would be orphaned, not a descendant: find it by its folder
+            long orphanDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            List<Long> orphans = runningIn(dir);
+            while (!orphans.isEmpty() && System.nanoTime() < orphanDeadline) {
+                Thread.sleep(50);
+                orphans = runningIn(dir);
+            }
+            orphans.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            assertEquals(List.of(), orphans, "no process started by serve outlives it");
         }
     }
 }
