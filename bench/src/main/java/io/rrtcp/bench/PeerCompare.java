@@ -3,7 +3,6 @@ package io.rrtcp.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,9 +28,7 @@ final class PeerCompare {
     PeerCompare(Bench.Options o, int messageSize, Consumer<String> line) {
         this.o = o;
         this.line = line;
-        this.message = new byte[messageSize];
-        Arrays.fill(message, (byte) 'p');
-        message[messageSize - 1] = '\n';
+        this.message = TcpLoad.message(messageSize);
     }
 
     /** The RoadRunner binary from RR_PEER, or null after saying why there is none. */

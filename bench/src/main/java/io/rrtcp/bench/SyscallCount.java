@@ -3,7 +3,6 @@ package io.rrtcp.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +30,7 @@ final class SyscallCount {
     SyscallCount(Bench.Options o, int messageSize, Consumer<String> line) {
         this.o = o;
         this.line = line;
-        this.message = new byte[messageSize];
-        Arrays.fill(message, (byte) 'p');
-        message[messageSize - 1] = '\n';
+        this.message = TcpLoad.message(messageSize);
     }
 
     void run() throws Exception {

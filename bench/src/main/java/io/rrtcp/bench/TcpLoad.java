@@ -29,6 +29,14 @@ final class TcpLoad {
     private static final Thread.Builder CLIENT_THREADS = "platform".equals(System.getenv("BENCH_CLIENTS"))
             ? Thread.ofPlatform().daemon().stackSize(256 * 1024) : Thread.ofVirtual();
 
+    /** A message of {@code size} bytes, 'p's ended by the bench servers' delimiter '\n'. */
+    static byte[] message(int size) {
+        byte[] m = new byte[size];
+        java.util.Arrays.fill(m, (byte) 'p');
+        m[size - 1] = '\n';
+        return m;
+    }
+
     private volatile boolean measuring;
     private volatile boolean stop;
 
