@@ -44,20 +44,26 @@ public final class PipeChannels implements AutoCloseable {
     static final String PROPERTY = "rrtcp.worker.pipes";
     private static final Access ACCESS = Access.load();
 
+    /** How much one look for unsolicited output reads ahead (and so the most it reports at once). */
+    static final int PROBE_BYTES = 4096;
     /** Spinning is tried while the typical wait for an answer is below this. */
     static final long SPIN_LIMIT_NANOS = 40_000;
 
     private final Pipe.SourceChannel fromWorker;
     private final Pipe.SinkChannel toWorker;
-    /** The original stream on the worker's stdout descriptor, kept only to ask how many bytes wait (FIONREAD). */
-    private final FileInputStream waitingProbe;
+    /**
+     * Bytes that {@code available()} found by reading ahead (one non-blocking read: a single syscall where FIONREAD
+     * on a {@link FileInputStream} costs an fstat and an ioctl); the next reads hand them out first.
+     */
+    private final ByteBuffer probed = ByteBuffer.allocate(PROBE_BYTES).flip();
+    /** Set when a probe met the end of the worker's output; the next read that finds no probed bytes returns -1. */
+    private boolean probedEof;
     /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
     private long typicalWaitNanos = SPIN_LIMIT_NANOS;
 
-    private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker, FileInputStream waitingProbe) {
+    private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker) {
         this.fromWorker = fromWorker;
         this.toWorker = toWorker;
-        this.waitingProbe = waitingProbe;
     }
 
     /** Why channels cannot be used in this JVM, or null when they can. */
@@ -99,7 +105,7 @@ public final class PipeChannels implements AutoCloseable {
                 ACCESS.out.set(stdin, OutputStream.nullOutputStream());
             }
             source.configureBlocking(false); // reads look first, then wait (see input())
-            return Optional.of(new PipeChannels(source, sink, outOfWorker));
+            return Optional.of(new PipeChannels(source, sink));
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             LOG.debug("cannot use channels for the worker pipes; using the process streams", "pid", process.pid(),
                     "error", String.valueOf(e));
@@ -128,13 +134,30 @@ public final class PipeChannels implements AutoCloseable {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                return len == 0 ? 0 : awaitRead(ByteBuffer.wrap(b, off, len));
+                if (len == 0) {
+                    return 0;
+                }
+                if (probed.hasRemaining()) {
+                    int n = Math.min(len, probed.remaining());
+                    probed.get(b, off, n);
+                    return n;
+                }
+                return probedEof ? -1 : awaitRead(ByteBuffer.wrap(b, off, len));
             }
 
-            /** Bytes in the pipe right now, without reading them: how unsolicited worker output is noticed. */
+            /**
+             * Bytes the worker wrote that wait unread, found with one non-blocking read (kept for the next reads):
+             * how unsolicited worker output is noticed. At most {@link #PROBE_BYTES} are counted.
+             */
             @Override
             public int available() throws IOException {
-                return fromWorker.isOpen() ? waitingProbe.available() : 0;
+                if (!probed.hasRemaining() && !probedEof && fromWorker.isOpen()) {
+                    probed.clear();
+                    int n = fromWorker.read(probed);
+                    probed.flip();
+                    probedEof = n < 0;
+                }
+                return probed.remaining();
             }
         };
     }

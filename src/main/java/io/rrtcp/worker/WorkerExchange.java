@@ -339,11 +339,13 @@ final class WorkerExchange {
     }
 
     /**
-     * Bytes waiting right after a whole reply: a second reply to one request. Which frame was meant is unknowable,
-     * so the request fails (its client is closed) and the worker is killed before the extra reaches anyone.
+     * Bytes that came with a whole reply: a second reply to one request. Which frame was meant is unknowable, so the
+     * request fails (its client is closed) and the worker is killed before the extra reaches anyone. Only what was
+     * read along with the reply is looked at (no syscall); a frame that comes later is caught before the next request
+     * or by the idle watch.
      */
     private void refuseOutputAfterReply() throws WorkerException {
-        int waiting = channel.waiting();
+        int waiting = channel.buffered();
         if (waiting > 0) {
             throw broken(true, unsolicited(waiting, "right after its reply (a second reply to one request)")
                     + "; the request fails", null);
