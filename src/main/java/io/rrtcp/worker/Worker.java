@@ -39,6 +39,21 @@ public interface Worker {
     /** Delivers a CLOSE event; an answer to it, if any, is dropped. Fails as {@link #exec}. */
     void execClose(Payload closeEvent, Duration execTtl) throws WorkerException;
 
+    /**
+     * {@link #exec(Payload, Duration)}, running {@code afterSend} once the request has been written (or could not
+     * be), while the reply is still to come.
+     */
+    default Reply exec(Payload request, Duration execTtl, Runnable afterSend) throws WorkerException {
+        afterSend.run();
+        return exec(request, execTtl);
+    }
+
+    /** {@link #execClose(Payload, Duration)} with {@code afterSend} as in {@link #exec(Payload, Duration, Runnable)}. */
+    default void execClose(Payload closeEvent, Duration execTtl, Runnable afterSend) throws WorkerException {
+        afterSend.run();
+        execClose(closeEvent, execTtl);
+    }
+
     /** The stop command, then up to destroy_timeout for the process to exit, then SIGKILL. */
     void stop();
 

@@ -56,6 +56,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 WorkerLifecycle::stopInBackground);
         lifecycle.replenishWith(replenisher);
         this.pooled = new PoolExecutor(options, roster, idle, lifecycle, replenisher, this::isClosed);
+        lifecycle.handOverWith(pooled::handOver);
         this.executor = options.debug() ? new DebugExecutor(factory, options, this::isClosed) : pooled;
         this.admin = new PoolAdmin(options, factory, roster, lifecycle, pooled, replenisher, time, this::isClosed);
         this.supervisor = options.supervisor().map(s -> new Supervisor(roster, lifecycle, s, time))
