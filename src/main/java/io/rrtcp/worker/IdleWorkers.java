@@ -34,6 +34,17 @@ final class IdleWorkers<T> {
     private final ArrayDeque<Waiter<T>> line = new ArrayDeque<>();
     private final WaitDeadlines deadlines = new WaitDeadlines();
     private volatile boolean closed;
+    /** Whether a worker put back is run by the putting thread for a waiter that {@link Waiter#chainable allows it}. */
+    private final Predicate<T> runElsewhere;
+
+    IdleWorkers() {
+        this(item -> false);
+    }
+
+    /** @param runElsewhere which workers put back are run by the putting thread for a chainable waiter */
+    IdleWorkers(Predicate<T> runElsewhere) {
+        this.runElsewhere = runElsewhere;
+    }
 
     /** Thrown to waiters once {@link #close()} has been called. */
     static final class ClosedException extends Exception {
@@ -43,8 +54,9 @@ final class IdleWorkers<T> {
     }
 
     /**
-     * One taker in line. A plain waiter is woken when a worker is given to it and takes it itself; a subclass that
-     * {@link #runsElsewhere() runs elsewhere} is not woken: whoever put the worker back runs it and settles it.
+     * One taker in line. A plain waiter is woken when a worker is given to it and takes it itself. A {@link #chainable}
+     * one given a worker that {@code runElsewhere} picks {@link #runsElsewhere() runs elsewhere}: it is not woken;
+     * whoever put the worker back runs it and settles it.
      */
     static class Waiter<T> {
         static final int WAITING = 0;
@@ -53,13 +65,21 @@ final class IdleWorkers<T> {
         static final int GAVE_UP = 3;
         static final int CLOSED = 4;
 
-        final Thread thread = Thread.currentThread();
+        /** The thread that waits; set when it joins the line. */
+        private volatile Thread thread;
         private volatile int state = WAITING;
         private volatile T item;
+        /** Written before the state says GIVEN. */
+        private boolean elsewhere;
+
+        /** Whether the giver may run it (a request) rather than wake it. */
+        boolean chainable() {
+            return false;
+        }
 
         /** True when the worker given to it is run by the giver, who then {@link #settle settles} it. */
-        boolean runsElsewhere() {
-            return false;
+        final boolean runsElsewhere() {
+            return elsewhere;
         }
 
         /** The worker it was given. */
@@ -93,6 +113,7 @@ final class IdleWorkers<T> {
                 return null;
             }
             first.item = item;
+            first.elsewhere = first.chainable() && runElsewhere.test(item);
             first.state = Waiter.GIVEN;
         } finally {
             lock.unlock();
@@ -135,6 +156,7 @@ final class IdleWorkers<T> {
                 if (deadline - System.nanoTime() <= 0) {
                     return null;
                 }
+                waiter.thread = Thread.currentThread();
                 waiter.state = Waiter.WAITING;
                 line.addLast(waiter);
             } finally {

@@ -46,8 +46,11 @@ public final class PipeChannels implements AutoCloseable {
 
     /** How much one look for unsolicited output reads ahead (and so the most it reports at once). */
     static final int PROBE_BYTES = 4096;
-    /** Spinning is tried while the typical wait for an answer is below this. */
-    static final long SPIN_LIMIT_NANOS = 40_000;
+    /**
+     * Spinning is tried while the typical wait for an answer is below this (40 µs; the property
+     * {@code rrtcp.worker.spin.limit.us} changes it, for measurements of what spinning buys and costs).
+     */
+    static final long SPIN_LIMIT_NANOS = Long.getLong("rrtcp.worker.spin.limit.us", 40) * 1000;
 
     private final Pipe.SourceChannel fromWorker;
     private final Pipe.SinkChannel toWorker;
@@ -59,7 +62,7 @@ public final class PipeChannels implements AutoCloseable {
     /** Set when a probe met the end of the worker's output; the next read that finds no probed bytes returns -1. */
     private boolean probedEof;
     /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
-    private long typicalWaitNanos = SPIN_LIMIT_NANOS;
+    private volatile long typicalWaitNanos = SPIN_LIMIT_NANOS;
 
     private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker) {
         this.fromWorker = fromWorker;
@@ -191,6 +194,11 @@ public final class PipeChannels implements AutoCloseable {
 
     private void learn(long waitedNanos) {
         typicalWaitNanos = nextTypicalWait(typicalWaitNanos, waitedNanos);
+    }
+
+    /** Whether this worker's answers usually come too late for a look-again wait (a read parks or blocks). */
+    boolean answersSlowly() {
+        return !spins(typicalWaitNanos);
     }
 
     /** Whether a read that found nothing spins, given the typical wait. */

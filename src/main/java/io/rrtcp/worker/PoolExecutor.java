@@ -27,8 +27,9 @@ final class PoolExecutor implements RequestExecutor {
     static final String CHAINS_PROPERTY = "rrtcp.pool.chains";
     private static final boolean CHAINS = !"false".equals(System.getProperty(CHAINS_PROPERTY));
     /** Platform threads for chains: at most one per busy worker; an idle one ends after a minute. */
-    private static final ExecutorService CHAIN_THREADS = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("rr-tcp-chain-", 0).daemon(true).factory());
+    private static final ExecutorService CHAIN_THREADS = "virtual".equals(System.getProperty("rrtcp.pool.chain.threads"))
+            ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rr-tcp-chain-", 0).factory())
+            : Executors.newCachedThreadPool(Thread.ofPlatform().name("rr-tcp-chain-", 0).daemon(true).factory());
 
     private final PoolOptions options;
     private final Roster roster;
@@ -143,7 +144,7 @@ final class PoolExecutor implements RequestExecutor {
 
     /** Runs a waiting request that a worker put back was given to, on a chain thread. */
     void handOver(IdleWorkers.Waiter<Roster.Entry> next) {
-        if (next instanceof Turn turn) {
+        if (next instanceof Turn turn && turn.runsElsewhere()) {
             CHAIN_THREADS.execute(() -> chain(turn));
         }
     }
@@ -159,7 +160,7 @@ final class PoolExecutor implements RequestExecutor {
         Turn current = null;
         IdleWorkers.Waiter<Roster.Entry> next = first;
         try {
-            while (next instanceof Turn turn) {
+            while (next instanceof Turn turn && turn.runsElsewhere()) {
                 current = turn;
                 Roster.Entry entry = turn.item();
                 if (!claim(entry) && (entry = idle.requeue(turn, this::claim)) == null) {

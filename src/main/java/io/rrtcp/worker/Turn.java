@@ -32,7 +32,7 @@ final class Turn extends IdleWorkers.Waiter<Roster.Entry> {
     }
 
     @Override
-    boolean runsElsewhere() {
+    boolean chainable() {
         return chained;
     }
 

@@ -36,6 +36,14 @@ public interface Worker {
      */
     Reply exec(Payload request, Duration execTtl) throws WorkerException;
 
+    /**
+     * Whether its answers usually take long enough that a thread waiting for one should block rather than look again
+     * (see {@link PipeChannels}); such a worker's waiting requests are run in a chain ({@link PoolExecutor}).
+     */
+    default boolean answersSlowly() {
+        return false;
+    }
+
     /** Delivers a CLOSE event; an answer to it, if any, is dropped. Fails as {@link #exec}. */
     void execClose(Payload closeEvent, Duration execTtl) throws WorkerException;
 

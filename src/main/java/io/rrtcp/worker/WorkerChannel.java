@@ -84,6 +84,11 @@ final class WorkerChannel {
         return out;
     }
 
+    /** Whether the worker's answers usually take long (true unless its pipes are channels that learned otherwise). */
+    boolean answersSlowly() {
+        return pipes == null || pipes.answersSlowly();
+    }
+
     /** Whether stdin/stdout are channels on the JDK's poller (true) or the process streams (false). */
     boolean onPoller() {
         return pipes != null;

@@ -23,7 +23,8 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     private final WorkerFactory factory;
     private final TimeSource time;
     private final Roster roster;
-    private final IdleWorkers<Roster.Entry> idle = new IdleWorkers<>();
+    /** A slow worker put back runs the next waiting request on the putting thread (a chain, see PoolExecutor). */
+    private final IdleWorkers<Roster.Entry> idle = new IdleWorkers<>(e -> e.worker.answersSlowly());
     private final WorkerLifecycle lifecycle;
     private final Replenisher replenisher;
     private final PoolExecutor pooled;

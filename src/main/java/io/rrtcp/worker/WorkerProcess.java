@@ -96,6 +96,12 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
         }
     }
 
+    @Override
+    public boolean answersSlowly() {
+        WorkerChannel c = channel;
+        return c == null || c.answersSlowly();
+    }
+
     /** Whether stdin/stdout are channels on the JDK's poller (true) or the process streams (false). */
     boolean pipesOnPoller() {
         return channel.onPoller();
