@@ -27,9 +27,8 @@ final class PoolExecutor implements RequestExecutor {
     static final String CHAINS_PROPERTY = "rrtcp.pool.chains";
     private static final boolean CHAINS = !"false".equals(System.getProperty(CHAINS_PROPERTY));
     /** Platform threads for chains: at most one per busy worker; an idle one ends after a minute. */
-    private static final ExecutorService CHAIN_THREADS = "virtual".equals(System.getProperty("rrtcp.pool.chain.threads"))
-            ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rr-tcp-chain-", 0).factory())
-            : Executors.newCachedThreadPool(Thread.ofPlatform().name("rr-tcp-chain-", 0).daemon(true).factory());
+    private static final ExecutorService CHAIN_THREADS = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("rr-tcp-chain-", 0).daemon(true).factory());
 
     private final PoolOptions options;
     private final Roster roster;
