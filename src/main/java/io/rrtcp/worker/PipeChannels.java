@@ -108,6 +108,7 @@ public final class PipeChannels implements AutoCloseable {
                 ACCESS.out.set(stdin, OutputStream.nullOutputStream());
             }
             source.configureBlocking(false); // reads look first, then wait (see input())
+            ACCESS.keepNonBlocking(source);
             return Optional.of(new PipeChannels(source, sink));
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             LOG.debug("cannot use channels for the worker pipes; using the process streams", "pid", process.pid(),
@@ -166,12 +167,17 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     private int awaitRead(ByteBuffer buffer) throws IOException {
-        int n = fromWorker.read(buffer);
-        if (n != 0) {
-            return n;
+        boolean spin = spins(typicalWaitNanos);
+        int n;
+        // a platform thread (a pool chain) that will not spin goes straight to its blocking read, which looks first
+        if (spin || Thread.currentThread().isVirtual()) {
+            n = fromWorker.read(buffer);
+            if (n != 0) {
+                return n;
+            }
         }
         long start = System.nanoTime();
-        if (spins(typicalWaitNanos)) {
+        if (spin) {
             long deadline = start + 2 * typicalWaitNanos + 5_000;
             do {
                 Thread.yield();
@@ -248,10 +254,26 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     /** The reflective handles, found once; {@code problem} says why they could not be. */
-    private record Access(Field in, Field out, Constructor<?> source, Constructor<?> sink, String problem) {
+    private record Access(Field in, Field out, Constructor<?> source, Constructor<?> sink, Field forcedNonBlocking,
+                          String problem) {
+        /**
+         * Marks the source as its virtual-thread readers do ({@code forcedNonBlocking}), so that a platform thread's
+         * blocking read waits with poll() on the non-blocking descriptor instead of switching the descriptor's mode
+         * with two fcntl calls before and after every read. Skipped where the JDK has no such field.
+         */
+        void keepNonBlocking(Pipe.SourceChannel channel) {
+            if (forcedNonBlocking != null) {
+                try {
+                    forcedNonBlocking.setBoolean(channel, true);
+                } catch (IllegalAccessException | RuntimeException e) {
+                    LOG.debug("cannot mark the worker pipe non-blocking for good", "error", String.valueOf(e));
+                }
+            }
+        }
+
         static Access load() {
             if ("streams".equals(System.getProperty(PROPERTY))) {
-                return new Access(null, null, null, null, PROPERTY + "=streams");
+                return new Access(null, null, null, null, null, PROPERTY + "=streams");
             }
             try {
                 Field in = FilterInputStream.class.getDeclaredField("in");
@@ -264,9 +286,16 @@ public final class PipeChannels implements AutoCloseable {
                 Constructor<?> sink = sinkImpl.getDeclaredConstructor(SelectorProvider.class, FileDescriptor.class);
                 source.setAccessible(true);
                 sink.setAccessible(true);
-                return new Access(in, out, source, sink, null);
+                Field forced = null;
+                try {
+                    forced = sourceImpl.getDeclaredField("forcedNonBlocking");
+                    forced.setAccessible(true);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // another JDK: platform-thread reads switch the descriptor's mode each time, and still work
+                }
+                return new Access(in, out, source, sink, forced, null);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return new Access(null, null, null, null, "JDK internals not open to rr-tcp (" + e.getMessage()
+                return new Access(null, null, null, null, null, "JDK internals not open to rr-tcp (" + e.getMessage()
                         + "); run with --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
             }
         }

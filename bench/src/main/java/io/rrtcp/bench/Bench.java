@@ -251,17 +251,15 @@ public final class Bench {
                 : new String[]{"-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true"};
         BenchTls tls = System.getenv("BENCH_TLS") != null ? BenchTls.create() : null;
         try (BenchServer server = BenchServer.start(w, work, tls == null ? "" : tls.yaml(), "", recording)) {
-            long switchesBefore = contextSwitches(server.pid());
             TcpLoad.Result r = TcpLoad.run(server, tls == null ? javax.net.SocketFactory.getDefault() : tls.clients, c,
                     message, Duration.ofSeconds(2), Duration.ofSeconds(10));
-            double switchesPerMessage = (contextSwitches(server.pid()) - switchesBefore) / (r.messagesPerSecond() * 12);
             if (System.getenv("THREADS") != null) {
                 threadTimes(server.pid());
             }
             line(String.format(Locale.ROOT, "W=%d C=%d WORK_US=%d: %,.0f msg/s, p50 %d µs, CPU µs/msg: server %.1f, "
                             + "workers %.1f, clients %.1f; server context switches/msg %.2f; JFR: %s", w, c, work,
                     r.messagesPerSecond(), r.p50() / 1000, r.serverCpuMicrosPerMessage(), r.workersCpuMicrosPerMessage(),
-                    r.clientCpuMicrosPerMessage(), switchesPerMessage, jfr));
+                    r.clientCpuMicrosPerMessage(), r.serverContextSwitchesPerMessage(), jfr));
         }
     }
 
