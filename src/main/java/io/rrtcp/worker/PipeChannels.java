@@ -202,9 +202,18 @@ public final class PipeChannels implements AutoCloseable {
         typicalWaitNanos = nextTypicalWait(typicalWaitNanos, waitedNanos);
     }
 
-    /** Whether this worker's answers usually come too late for a look-again wait (a read parks or blocks). */
+    /**
+     * Whether this worker's answers usually take at least twice the spin limit: long enough for a waiting request to
+     * be run in a chain ({@link PoolExecutor}). The gap between the two limits keeps a fast worker on a busy machine,
+     * whose answers are sometimes late, from going in and out of chains (measured at echo: chains there cost more).
+     */
     boolean answersSlowly() {
-        return !spins(typicalWaitNanos);
+        return slow(typicalWaitNanos);
+    }
+
+    /** Whether a worker with this typical wait answers slowly (see {@link #answersSlowly()}). */
+    static boolean slow(long typicalWaitNanos) {
+        return typicalWaitNanos >= 2 * SPIN_LIMIT_NANOS;
     }
 
     /** Whether a read that found nothing spins, given the typical wait. */
