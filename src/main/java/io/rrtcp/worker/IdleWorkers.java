@@ -99,8 +99,8 @@ final class IdleWorkers<T> {
     }
 
     /**
-     * Back: to the first waiter in line, or idle at the tail. A plain waiter is woken to take it; one that runs
-     * elsewhere is returned, for the caller to run (else null).
+     * Back: to the first waiter in line, who is returned, or idle at the tail (null). A plain waiter is woken to take
+     * it; one that {@link Waiter#runsElsewhere() runs elsewhere} is for the caller to run.
      */
     Waiter<T> put(T item) {
         Waiter<T> first;
@@ -118,11 +118,10 @@ final class IdleWorkers<T> {
         } finally {
             lock.unlock();
         }
-        if (first.runsElsewhere()) {
-            return first;
+        if (!first.runsElsewhere()) {
+            LockSupport.unpark(first.thread);
         }
-        LockSupport.unpark(first.thread);
-        return null;
+        return first;
     }
 
     /**

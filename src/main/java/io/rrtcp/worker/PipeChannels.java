@@ -63,6 +63,8 @@ public final class PipeChannels implements AutoCloseable {
     private boolean probedEof;
     /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
     private volatile long typicalWaitNanos = SPIN_LIMIT_NANOS;
+    /** The floor of recent waits (see {@link #nextFloorWait}); decides chains, not spinning. */
+    private volatile long floorWaitNanos = SPIN_LIMIT_NANOS;
 
     private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker) {
         this.fromWorker = fromWorker;
@@ -202,22 +204,35 @@ public final class PipeChannels implements AutoCloseable {
 
     private void learn(long waitedNanos) {
         typicalWaitNanos = nextTypicalWait(typicalWaitNanos, waitedNanos);
+        floorWaitNanos = nextFloorWait(floorWaitNanos, waitedNanos);
     }
 
     /**
-     * Whether this worker's answers usually take at least 2.5 times the spin limit (100 µs): long enough for a
-     * waiting request to be run in a chain ({@link PoolExecutor}). The gap between the two limits keeps a fast worker
-     * on a busy machine, whose answers are often late, out of chains: measured at echo on a loaded machine, chains
-     * there cost half as much server CPU again per message (a platform thread's wake-up per answer where virtual
-     * threads on one carrier batch them).
+     * Whether this worker's answers take at least twice the spin limit (80 µs) even at their quickest: long enough
+     * for a waiting request to be run in a chain ({@link PoolExecutor}). Judged by the floor of recent waits rather
+     * than their average: a worker's own work puts a floor under every wait, while a busy machine only makes some
+     * answers late. An echo worker on a loaded machine (many late answers, some quick ones) stays out of chains,
+     * where a platform thread's wake-up per answer costs more than virtual threads batched on one carrier (measured:
+     * half as much server CPU again per message).
      */
     boolean answersSlowly() {
-        return slow(typicalWaitNanos);
+        return slow(floorWaitNanos);
     }
 
-    /** Whether a worker with this typical wait answers slowly (see {@link #answersSlowly()}). */
-    static boolean slow(long typicalWaitNanos) {
-        return typicalWaitNanos >= 5 * SPIN_LIMIT_NANOS / 2;
+    /** Whether a worker whose recent waits have this floor answers slowly (see {@link #answersSlowly()}). */
+    static boolean slow(long floorWaitNanos) {
+        return floorWaitNanos >= 2 * SPIN_LIMIT_NANOS;
+    }
+
+    /**
+     * The floor after one more wait: down to a quicker wait at once, up towards a slower one (counted as at most four
+     * times the spin limit) by a sixteenth of the gap, so that it takes a run of slow answers to raise it.
+     */
+    static long nextFloorWait(long floorWaitNanos, long waitedNanos) {
+        if (waitedNanos <= floorWaitNanos) {
+            return waitedNanos;
+        }
+        return floorWaitNanos + (Math.min(waitedNanos, 4 * SPIN_LIMIT_NANOS) - floorWaitNanos) / 16;
     }
 
     /** Whether a read that found nothing spins, given the typical wait. */

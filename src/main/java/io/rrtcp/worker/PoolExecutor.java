@@ -91,7 +91,13 @@ final class PoolExecutor implements RequestExecutor {
                 Turn turn = new Turn(request, closeEvent, observer, CHAINS);
                 Roster.Entry entry = take(options.allocateTimeout(), turn);
                 if (entry != null) { // an idle worker: this thread runs the exchange itself
-                    handOver(attempt(entry, turn, NOTHING));
+                    IdleWorkers.Waiter<Roster.Entry> next = attempt(entry, turn, NOTHING);
+                    handOver(next);
+                    if (next != null && !next.runsElsewhere() && Thread.currentThread().isVirtual()) {
+                        // the worker went to a request that waited: let it write to the worker before this thread
+                        // writes its reply to the client, so the worker idles as little as possible
+                        Thread.yield();
+                    }
                 }
                 Worker worker = turn.worker;
                 switch (turn.policy.request()) {

@@ -153,7 +153,7 @@ class IdleWorkersTest {
             assertTrue(System.nanoTime() < deadline, "the waiter joined the line");
             Thread.sleep(2);
         }
-        assertNull(line.put("fast-1"), "a plain hand-over: the waiter is woken");
+        assertSame(waiter, line.put("fast-1"), "a plain hand-over: the waiter is woken and returned");
         assertEquals("fast-1", taken.get(2, TimeUnit.SECONDS));
         assertFalse(waiter.runsElsewhere());
     }

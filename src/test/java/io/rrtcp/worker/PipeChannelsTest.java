@@ -155,18 +155,20 @@ class PipeChannelsTest {
     }
 
     @Test
-    void chainsAreForWorkersWellPastTheSpinLimitNotForAFastOneAnsweringLateNowAndThen() {
-        long typical = PipeChannels.SPIN_LIMIT_NANOS;
-        assertFalse(PipeChannels.slow(typical), "a new worker is not taken for slow");
-        for (int i = 0; i < 8; i++) {
-            typical = PipeChannels.nextTypicalWait(typical, 120_000); // 100 µs of PHP work and its overhead
+    void chainsAreForWorkersWhoseQuickestAnswersAreSlowNotForAFastOneThatIsOftenLate() {
+        long floor = PipeChannels.SPIN_LIMIT_NANOS;
+        assertFalse(PipeChannels.slow(floor), "a new worker is not taken for slow");
+        for (int i = 0; i < 40; i++) {
+            // 100 µs of PHP work and its overhead, late now and then
+            floor = PipeChannels.nextFloorWait(floor, i % 4 == 0 ? 400_000 : 115_000);
         }
-        assertTrue(PipeChannels.slow(typical), "typical wait " + typical);
-        long echo = PipeChannels.SPIN_LIMIT_NANOS / 2;
-        for (int i = 0; i < 20; i++) {
-            // an echo worker on a busy machine: every other answer comes late
-            echo = PipeChannels.nextTypicalWait(echo, i % 2 == 0 ? 1_000_000 : 10_000);
-            assertFalse(PipeChannels.slow(echo), "typical wait " + echo + " after answer " + i);
+        assertTrue(PipeChannels.slow(floor), "floor " + floor);
+        for (int i = 0; i < 40; i++) {
+            // an echo worker on a loaded machine: two answers in three come late
+            floor = PipeChannels.nextFloorWait(floor, i % 3 == 0 ? 12_000 : 1_000_000);
+            if (i > 0) {
+                assertFalse(PipeChannels.slow(floor), "floor " + floor + " after answer " + i);
+            }
         }
     }
 
