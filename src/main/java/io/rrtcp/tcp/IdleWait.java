@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  */
 final class IdleWait {
     /** A wait for a message longer than this makes the connection quiet. */
-    static final long QUIET_NANOS = 50_000_000;
+    static final long QUIET_NANOS = 1_000_000_000;
     /** Consecutive short waits after which a connection counts as busy. */
     static final int BUSY_AFTER = 3;
 
