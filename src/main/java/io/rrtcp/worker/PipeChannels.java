@@ -44,20 +44,29 @@ public final class PipeChannels implements AutoCloseable {
     static final String PROPERTY = "rrtcp.worker.pipes";
     private static final Access ACCESS = Access.load();
 
-    /** Spinning is tried while the typical wait for an answer is below this. */
-    static final long SPIN_LIMIT_NANOS = 40_000;
+    /** How much one look for unsolicited output reads ahead (and so the most it reports at once). */
+    static final int PROBE_BYTES = 4096;
+    /**
+     * Spinning is tried while the typical wait for an answer is below this (40 µs; the property
+     * {@code rrtcp.worker.spin.limit.us} changes it, for measurements of what spinning buys and costs).
+     */
+    static final long SPIN_LIMIT_NANOS = Long.getLong("rrtcp.worker.spin.limit.us", 40) * 1000;
 
     private final Pipe.SourceChannel fromWorker;
     private final Pipe.SinkChannel toWorker;
-    /** The original stream on the worker's stdout descriptor, kept only to ask how many bytes wait (FIONREAD). */
-    private final FileInputStream waitingProbe;
+    /**
+     * Bytes that {@code available()} found by reading ahead (one non-blocking read: a single syscall where FIONREAD
+     * on a {@link FileInputStream} costs an fstat and an ioctl); the next reads hand them out first.
+     */
+    private final ByteBuffer probed = ByteBuffer.allocate(PROBE_BYTES).flip();
+    /** Set when a probe met the end of the worker's output; the next read that finds no probed bytes returns -1. */
+    private boolean probedEof;
     /** A moving average of how long reads that found nothing waited for data (starts at the limit: no spinning). */
-    private long typicalWaitNanos = SPIN_LIMIT_NANOS;
+    private volatile long typicalWaitNanos = SPIN_LIMIT_NANOS;
 
-    private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker, FileInputStream waitingProbe) {
+    private PipeChannels(Pipe.SourceChannel fromWorker, Pipe.SinkChannel toWorker) {
         this.fromWorker = fromWorker;
         this.toWorker = toWorker;
-        this.waitingProbe = waitingProbe;
     }
 
     /** Why channels cannot be used in this JVM, or null when they can. */
@@ -99,7 +108,8 @@ public final class PipeChannels implements AutoCloseable {
                 ACCESS.out.set(stdin, OutputStream.nullOutputStream());
             }
             source.configureBlocking(false); // reads look first, then wait (see input())
-            return Optional.of(new PipeChannels(source, sink, outOfWorker));
+            ACCESS.keepNonBlocking(source);
+            return Optional.of(new PipeChannels(source, sink));
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             LOG.debug("cannot use channels for the worker pipes; using the process streams", "pid", process.pid(),
                     "error", String.valueOf(e));
@@ -128,24 +138,46 @@ public final class PipeChannels implements AutoCloseable {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                return len == 0 ? 0 : awaitRead(ByteBuffer.wrap(b, off, len));
+                if (len == 0) {
+                    return 0;
+                }
+                if (probed.hasRemaining()) {
+                    int n = Math.min(len, probed.remaining());
+                    probed.get(b, off, n);
+                    return n;
+                }
+                return probedEof ? -1 : awaitRead(ByteBuffer.wrap(b, off, len));
             }
 
-            /** Bytes in the pipe right now, without reading them: how unsolicited worker output is noticed. */
+            /**
+             * Bytes the worker wrote that wait unread, found with one non-blocking read (kept for the next reads):
+             * how unsolicited worker output is noticed. At most {@link #PROBE_BYTES} are counted.
+             */
             @Override
             public int available() throws IOException {
-                return fromWorker.isOpen() ? waitingProbe.available() : 0;
+                if (!probed.hasRemaining() && !probedEof && fromWorker.isOpen()) {
+                    probed.clear();
+                    int n = fromWorker.read(probed);
+                    probed.flip();
+                    probedEof = n < 0;
+                }
+                return probed.remaining();
             }
         };
     }
 
     private int awaitRead(ByteBuffer buffer) throws IOException {
-        int n = fromWorker.read(buffer);
-        if (n != 0) {
-            return n;
+        boolean spin = spins(typicalWaitNanos);
+        int n;
+        // a platform thread (a pool chain) that will not spin goes straight to its blocking read, which looks first
+        if (spin || Thread.currentThread().isVirtual()) {
+            n = fromWorker.read(buffer);
+            if (n != 0) {
+                return n;
+            }
         }
         long start = System.nanoTime();
-        if (spins(typicalWaitNanos)) {
+        if (spin) {
             long deadline = start + 2 * typicalWaitNanos + 5_000;
             do {
                 Thread.yield();
@@ -168,6 +200,20 @@ public final class PipeChannels implements AutoCloseable {
 
     private void learn(long waitedNanos) {
         typicalWaitNanos = nextTypicalWait(typicalWaitNanos, waitedNanos);
+    }
+
+    /**
+     * Whether this worker's answers usually take at least twice the spin limit: long enough for a waiting request to
+     * be run in a chain ({@link PoolExecutor}). The gap between the two limits keeps a fast worker on a busy machine,
+     * whose answers are sometimes late, from going in and out of chains (measured at echo: chains there cost more).
+     */
+    boolean answersSlowly() {
+        return slow(typicalWaitNanos);
+    }
+
+    /** Whether a worker with this typical wait answers slowly (see {@link #answersSlowly()}). */
+    static boolean slow(long typicalWaitNanos) {
+        return typicalWaitNanos >= 2 * SPIN_LIMIT_NANOS;
     }
 
     /** Whether a read that found nothing spins, given the typical wait. */
@@ -217,10 +263,26 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     /** The reflective handles, found once; {@code problem} says why they could not be. */
-    private record Access(Field in, Field out, Constructor<?> source, Constructor<?> sink, String problem) {
+    private record Access(Field in, Field out, Constructor<?> source, Constructor<?> sink, Field forcedNonBlocking,
+                          String problem) {
+        /**
+         * Marks the source as its virtual-thread readers do ({@code forcedNonBlocking}), so that a platform thread's
+         * blocking read waits with poll() on the non-blocking descriptor instead of switching the descriptor's mode
+         * with two fcntl calls before and after every read. Skipped where the JDK has no such field.
+         */
+        void keepNonBlocking(Pipe.SourceChannel channel) {
+            if (forcedNonBlocking != null) {
+                try {
+                    forcedNonBlocking.setBoolean(channel, true);
+                } catch (IllegalAccessException | RuntimeException e) {
+                    LOG.debug("cannot mark the worker pipe non-blocking for good", "error", String.valueOf(e));
+                }
+            }
+        }
+
         static Access load() {
             if ("streams".equals(System.getProperty(PROPERTY))) {
-                return new Access(null, null, null, null, PROPERTY + "=streams");
+                return new Access(null, null, null, null, null, PROPERTY + "=streams");
             }
             try {
                 Field in = FilterInputStream.class.getDeclaredField("in");
@@ -233,9 +295,16 @@ public final class PipeChannels implements AutoCloseable {
                 Constructor<?> sink = sinkImpl.getDeclaredConstructor(SelectorProvider.class, FileDescriptor.class);
                 source.setAccessible(true);
                 sink.setAccessible(true);
-                return new Access(in, out, source, sink, null);
+                Field forced = null;
+                try {
+                    forced = sourceImpl.getDeclaredField("forcedNonBlocking");
+                    forced.setAccessible(true);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // another JDK: platform-thread reads switch the descriptor's mode each time, and still work
+                }
+                return new Access(in, out, source, sink, forced, null);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return new Access(null, null, null, null, "JDK internals not open to rr-tcp (" + e.getMessage()
+                return new Access(null, null, null, null, null, "JDK internals not open to rr-tcp (" + e.getMessage()
                         + "); run with --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
             }
         }

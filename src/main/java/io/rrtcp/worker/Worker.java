@@ -36,8 +36,31 @@ public interface Worker {
      */
     Reply exec(Payload request, Duration execTtl) throws WorkerException;
 
+    /**
+     * Whether its answers usually take long enough that a thread waiting for one should block rather than look again
+     * (see {@link PipeChannels}); such a worker's waiting requests are run in a chain ({@link PoolExecutor}).
+     */
+    default boolean answersSlowly() {
+        return false;
+    }
+
     /** Delivers a CLOSE event; an answer to it, if any, is dropped. Fails as {@link #exec}. */
     void execClose(Payload closeEvent, Duration execTtl) throws WorkerException;
+
+    /**
+     * {@link #exec(Payload, Duration)}, running {@code afterSend} once the request has been written (or could not
+     * be), while the reply is still to come.
+     */
+    default Reply exec(Payload request, Duration execTtl, Runnable afterSend) throws WorkerException {
+        afterSend.run();
+        return exec(request, execTtl);
+    }
+
+    /** {@link #execClose(Payload, Duration)} with {@code afterSend} as in {@link #exec(Payload, Duration, Runnable)}. */
+    default void execClose(Payload closeEvent, Duration execTtl, Runnable afterSend) throws WorkerException {
+        afterSend.run();
+        execClose(closeEvent, execTtl);
+    }
 
     /** The stop command, then up to destroy_timeout for the process to exit, then SIGKILL. */
     void stop();

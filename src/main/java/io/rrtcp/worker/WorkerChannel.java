@@ -2,8 +2,6 @@ package io.rrtcp.worker;
 
 import io.rrtcp.log.Log;
 
-import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +17,7 @@ final class WorkerChannel {
     private static final Log LOG = Log.get("server");
     private static final int BUFFER = 64 * 1024;
 
-    private final CountingInputStream in;
+    private final ReplyReader in;
     private final OutputStream out;
     /** Non-null when stdin/stdout are channels: rr-tcp closes them itself once the process is gone. */
     private final PipeChannels pipes;
@@ -27,7 +25,7 @@ final class WorkerChannel {
     private final SocketChannel socket;
 
     private WorkerChannel(InputStream in, OutputStream out, PipeChannels pipes, SocketChannel socket) {
-        this.in = new CountingInputStream(new BufferedInputStream(in, BUFFER));
+        this.in = new ReplyReader(in, BUFFER);
         this.out = out;
         this.pipes = pipes;
         this.socket = socket;
@@ -63,6 +61,11 @@ final class WorkerChannel {
         }
     }
 
+    /** Bytes already read from the worker and not yet taken by a reader (no syscall): a second frame sent with the reply. */
+    int buffered() {
+        return in.buffered();
+    }
+
     /** What the worker wrote that is still unread, up to {@code max} bytes, for an error message. */
     byte[] unread(int max) {
         try {
@@ -79,6 +82,11 @@ final class WorkerChannel {
 
     OutputStream output() {
         return out;
+    }
+
+    /** Whether the worker's answers usually take long (true unless its pipes are channels that learned otherwise). */
+    boolean answersSlowly() {
+        return pipes == null || pipes.answersSlowly();
     }
 
     /** Whether stdin/stdout are channels on the JDK's poller (true) or the process streams (false). */
@@ -104,37 +112,91 @@ final class WorkerChannel {
         }
     }
 
-    /** Counts the bytes read through it. */
-    private static final class CountingInputStream extends FilterInputStream {
+    /**
+     * The worker's output, buffered and counted. One reader at a time (the exchange lock), so no lock of its own: a
+     * {@link java.io.BufferedInputStream} takes one per call, and a subclass of it would take a monitor.
+     */
+    private static final class ReplyReader extends InputStream {
+        private final InputStream in;
+        private final byte[] buffer;
+        private int pos;
+        private int end;
         private long count;
 
-        CountingInputStream(InputStream in) {
-            super(in);
+        ReplyReader(InputStream in, int size) {
+            this.in = in;
+            this.buffer = new byte[size];
+        }
+
+        /** Bytes read from the worker but not yet taken. */
+        int buffered() {
+            return end - pos;
         }
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
+            if (pos == end && fill() <= 0) {
+                return -1;
             }
-            return b;
+            count++;
+            return buffer[pos++] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            int n;
+            if (pos < end) {
+                n = Math.min(len, end - pos);
+                System.arraycopy(buffer, pos, b, off, n);
+                pos += n;
+            } else if (len >= buffer.length) {
+                n = in.read(b, off, len); // a long read goes straight to the caller's array
+                if (n <= 0) {
+                    return n < 0 ? -1 : 0;
+                }
+            } else {
+                if (fill() <= 0) {
+                    return -1;
+                }
+                n = Math.min(len, end);
+                System.arraycopy(buffer, 0, b, off, n);
+                pos = n;
+            }
+            count += n;
+            return n;
+        }
+
+        private int fill() throws IOException {
+            pos = 0;
+            end = 0;
+            int n = in.read(buffer, 0, buffer.length);
             if (n > 0) {
-                count += n;
+                end = n;
             }
             return n;
         }
 
         @Override
         public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
+            long skipped = 0;
+            while (skipped < n && read() >= 0) {
+                skipped++;
+            }
             return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return buffered() + in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

@@ -76,7 +76,16 @@ final class WorkerExchange {
 
     /** One request and its reply. */
     Reply exec(Payload request) throws WorkerException {
-        sendRequest(request);
+        return exec(request, () -> { });
+    }
+
+    /** One request and its reply; {@code afterSend} runs once the request is written (or failed to be). */
+    Reply exec(Payload request, Runnable afterSend) throws WorkerException {
+        try {
+            sendRequest(request);
+        } finally {
+            afterSend.run();
+        }
         Reply reply = receiveReply(request);
         if (reply instanceof Reply.Answer) {
             refuseOutputAfterReply();
@@ -88,17 +97,19 @@ final class WorkerExchange {
      * A CLOSE event followed by a pid frame: workers may or may not answer CLOSE, so the pid reply marks the end; at
      * most one ordinary reply before it (the answer to CLOSE) is read and dropped. The stream stays in step either way.
      */
-    void execClose(Payload closeEvent) throws WorkerException {
+    void execClose(Payload closeEvent, Runnable afterSend) throws WorkerException {
         byte[] request = FrameCodec.encode(0, 0, new int[]{closeEvent.context().length},
                 closeEvent.context(), closeEvent.body());
         byte[] both = Arrays.copyOf(request, request.length + PidHandshake.REQUEST.length);
         System.arraycopy(PidHandshake.REQUEST, 0, both, request.length, PidHandshake.REQUEST.length);
-        ensureAlive();
-        refuseOutputBeforeRequest();
         try {
+            ensureAlive();
+            refuseOutputBeforeRequest();
             channel.write(both);
         } catch (IOException e) {
             throw broken(false, "cannot write to the worker: " + e.getMessage(), e);
+        } finally {
+            afterSend.run();
         }
         if (!receiveWhole().has(Frame.CONTROL) && !receiveWhole().has(Frame.CONTROL)) {
             throw broken(true, "sent two replies to one CLOSE event; expected at most one before the pid reply", null);
@@ -339,11 +350,13 @@ final class WorkerExchange {
     }
 
     /**
-     * Bytes waiting right after a whole reply: a second reply to one request. Which frame was meant is unknowable,
-     * so the request fails (its client is closed) and the worker is killed before the extra reaches anyone.
+     * Bytes that came with a whole reply: a second reply to one request. Which frame was meant is unknowable, so the
+     * request fails (its client is closed) and the worker is killed before the extra reaches anyone. Only what was
+     * read along with the reply is looked at (no syscall); a frame that comes later is caught before the next request
+     * or by the idle watch.
      */
     private void refuseOutputAfterReply() throws WorkerException {
-        int waiting = channel.waiting();
+        int waiting = channel.buffered();
         if (waiting > 0) {
             throw broken(true, unsolicited(waiting, "right after its reply (a second reply to one request)")
                     + "; the request fails", null);

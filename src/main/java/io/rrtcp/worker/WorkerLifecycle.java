@@ -16,6 +16,8 @@ final class WorkerLifecycle {
     private final BooleanSupplier closed;
     private final PoolMeter meter;
     private Replenisher replenisher;
+    /** Runs a waiting request on a worker put back (the pool's executor, see {@link IdleWorkers#put}). */
+    private java.util.function.Consumer<IdleWorkers.Waiter<Roster.Entry>> handOver = w -> { };
 
     WorkerLifecycle(Roster roster, IdleWorkers<Roster.Entry> idle, BooleanSupplier closed, PoolMeter meter) {
         this.roster = roster;
@@ -28,6 +30,10 @@ final class WorkerLifecycle {
         this.replenisher = replenisher;
     }
 
+    void handOverWith(java.util.function.Consumer<IdleWorkers.Waiter<Roster.Entry>> handOver) {
+        this.handOver = handOver;
+    }
+
     /** A started worker joins: watched for its exit, then idle (or stopped, when the pool closed meanwhile). */
     void admit(Roster.Entry entry) {
         entry.worker.onExit(code -> exited(entry, code));
@@ -35,17 +41,20 @@ final class WorkerLifecycle {
             retireAndStop(entry);
             return;
         }
-        idle.put(entry);
+        IdleWorkers.Waiter<Roster.Entry> waiter = idle.put(entry);
+        if (waiter != null) {
+            handOver.accept(waiter);
+        }
     }
 
-    /** Back among the idle workers; true when a waiting request was woken for it. */
-    boolean backToIdle(Roster.Entry entry) {
+    /** Back among the idle workers, or to the first waiter in line, who is returned for the caller to hand it over. */
+    IdleWorkers.Waiter<Roster.Entry> backToIdle(Roster.Entry entry) {
         if (!roster.backToIdle(entry)) {
-            return false;
+            return null;
         }
         if (!entry.worker.isAlive()) { // died just now: the exit handler may have skipped it as busy
             retire(entry, WorkerState.STOPPED, "process exited after its request", false);
-            return false;
+            return null;
         }
         return idle.put(entry);
     }

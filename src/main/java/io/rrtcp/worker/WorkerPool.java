@@ -23,7 +23,8 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
     private final WorkerFactory factory;
     private final TimeSource time;
     private final Roster roster;
-    private final IdleWorkers<Roster.Entry> idle = new IdleWorkers<>();
+    /** A slow worker put back runs the next waiting request on the putting thread (a chain, see PoolExecutor). */
+    private final IdleWorkers<Roster.Entry> idle = new IdleWorkers<>(e -> e.worker.answersSlowly());
     private final WorkerLifecycle lifecycle;
     private final Replenisher replenisher;
     private final PoolExecutor pooled;
@@ -56,6 +57,7 @@ public final class WorkerPool implements RequestExecutor, AutoCloseable {
                 WorkerLifecycle::stopInBackground);
         lifecycle.replenishWith(replenisher);
         this.pooled = new PoolExecutor(options, roster, idle, lifecycle, replenisher, this::isClosed);
+        lifecycle.handOverWith(pooled::handOver);
         this.executor = options.debug() ? new DebugExecutor(factory, options, this::isClosed) : pooled;
         this.admin = new PoolAdmin(options, factory, roster, lifecycle, pooled, replenisher, time, this::isClosed);
         this.supervisor = options.supervisor().map(s -> new Supervisor(roster, lifecycle, s, time))

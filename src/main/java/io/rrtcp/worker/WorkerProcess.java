@@ -35,6 +35,7 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
     private WorkerExchange exchange;
     /** One exchange at a time; also keeps the pipes open while a request still reads its last reply. */
     private final ReentrantLock exchangeLock = new ReentrantLock();
+    private static final Runnable NOTHING = () -> { };
     private final AtomicLong execs = new AtomicLong();
     private final AtomicBoolean execTtlFired = new AtomicBoolean();
     private volatile WorkerState state = WorkerState.INACTIVE;
@@ -93,6 +94,12 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
                 }
             }));
         }
+    }
+
+    @Override
+    public boolean answersSlowly() {
+        WorkerChannel c = channel;
+        return c == null || c.answersSlowly();
     }
 
     /** Whether stdin/stdout are channels on the JDK's poller (true) or the process streams (false). */
@@ -215,12 +222,17 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
 
     @Override
     public Reply exec(Payload request, Duration execTtl) throws WorkerException {
+        return exec(request, execTtl, NOTHING);
+    }
+
+    @Override
+    public Reply exec(Payload request, Duration execTtl, Runnable afterSend) throws WorkerException {
         exchangeLock.lock();
         TimeSource.Cancellable watchdog = execWatchdog(execTtl);
         try {
             state = WorkerState.WORKING;
             execs.incrementAndGet();
-            Reply reply = exchange.exec(request);
+            Reply reply = exchange.exec(request, afterSend);
             state = reply instanceof Reply.StopRequested ? WorkerState.INVALID : WorkerState.READY;
             if (reply instanceof Reply.Answer) {
                 served++;
@@ -240,12 +252,17 @@ public final class WorkerProcess implements Worker, WorkerExchange.Peer {
 
     @Override
     public void execClose(Payload closeEvent, Duration execTtl) throws WorkerException {
+        execClose(closeEvent, execTtl, NOTHING);
+    }
+
+    @Override
+    public void execClose(Payload closeEvent, Duration execTtl, Runnable afterSend) throws WorkerException {
         exchangeLock.lock();
         TimeSource.Cancellable watchdog = execWatchdog(execTtl);
         try {
             state = WorkerState.WORKING;
             execs.incrementAndGet();
-            exchange.execClose(closeEvent);
+            exchange.execClose(closeEvent, afterSend);
             state = WorkerState.READY;
         } catch (WorkerException e) {
             throw failed(e, execTtl);

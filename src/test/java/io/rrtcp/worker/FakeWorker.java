@@ -34,6 +34,8 @@ final class FakeWorker implements Worker {
     volatile boolean stopped;
     volatile boolean killed;
     volatile long rss;
+    /** Whether it says it answers slowly, so that the pool runs its waiting requests in a chain. */
+    volatile boolean slow;
 
     FakeWorker(TimeSource time, Behaviour behaviour) {
         this.time = time;
@@ -69,6 +71,11 @@ final class FakeWorker implements Worker {
     @Override
     public WorkerState state() {
         return state;
+    }
+
+    @Override
+    public boolean answersSlowly() {
+        return slow;
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,5 +101,71 @@ class IdleWorkersTest {
             assertTrue(e.getCause().getCause() instanceof IdleWorkers.ClosedException, e.toString());
         }
         assertThrows(IdleWorkers.ClosedException.class, () -> idle.take(Duration.ofSeconds(1), s -> true));
+    }
+
+    /** A waiter that allows being run by whoever puts a worker back. */
+    private static final class Chainable extends IdleWorkers.Waiter<String> {
+        @Override
+        boolean chainable() {
+            return true;
+        }
+    }
+
+    @Test
+    void aChainableWaiterGivenASlowWorkerIsReturnedToThePutterAndWaitsUntilSettled() throws Exception {
+        IdleWorkers<String> line = new IdleWorkers<>(s -> s.startsWith("slow"));
+        Chainable waiter = new Chainable();
+        CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return line.take(System.nanoTime() + Duration.ofSeconds(10).toNanos(), s -> true, waiter);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (line.waiting() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the waiter joined the line");
+            Thread.sleep(2);
+        }
+        assertSame(waiter, line.put("slow-1"), "the putter gets the waiter to run");
+        assertTrue(waiter.runsElsewhere());
+        assertEquals("slow-1", waiter.item());
+        assertEquals(0, line.size(), "the worker went to the waiter, not to idle");
+        Thread.sleep(30);
+        assertFalse(taken.isDone(), "it waits for its outcome, not for the worker");
+        waiter.settle();
+        assertNull(taken.get(2, TimeUnit.SECONDS), "run elsewhere: nothing for it to take itself");
+    }
+
+    @Test
+    void aChainableWaiterGivenAFastWorkerIsWokenToTakeItItself() throws Exception {
+        IdleWorkers<String> line = new IdleWorkers<>(s -> s.startsWith("slow"));
+        Chainable waiter = new Chainable();
+        CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return line.take(System.nanoTime() + Duration.ofSeconds(10).toNanos(), s -> true, waiter);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (line.waiting() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the waiter joined the line");
+            Thread.sleep(2);
+        }
+        assertNull(line.put("fast-1"), "a plain hand-over: the waiter is woken");
+        assertEquals("fast-1", taken.get(2, TimeUnit.SECONDS));
+        assertFalse(waiter.runsElsewhere());
+    }
+
+    @Test
+    void aRequeuedWaiterIsFirstInLineAgainOrTakesAnIdleWorker() throws Exception {
+        IdleWorkers<String> line = new IdleWorkers<>(s -> true);
+        Chainable first = new Chainable();
+        assertNull(line.requeue(first, s -> true), "none idle: back in line");
+        assertEquals(1, line.waiting());
+        assertSame(first, line.put("w1"), "the requeued waiter is served first");
+        line.put("w2");
+        assertEquals("w2", line.requeue(new Chainable(), s -> true), "an idle worker is taken at once");
     }
 }

@@ -154,6 +154,22 @@ class PipeChannelsTest {
         assertTrue(PipeChannels.spins(typical), "typical wait " + typical);
     }
 
+    @Test
+    void chainsAreForWorkersWellPastTheSpinLimitNotForAFastOneAnsweringLateNowAndThen() {
+        long typical = PipeChannels.SPIN_LIMIT_NANOS;
+        assertFalse(PipeChannels.slow(typical), "a new worker is not taken for slow");
+        for (int i = 0; i < 8; i++) {
+            typical = PipeChannels.nextTypicalWait(typical, 120_000); // 100 µs of PHP work and its overhead
+        }
+        assertTrue(PipeChannels.slow(typical), "typical wait " + typical);
+        long echo = PipeChannels.SPIN_LIMIT_NANOS / 2;
+        for (int i = 0; i < 20; i++) {
+            // an echo worker on a busy machine: every third answer comes late
+            echo = PipeChannels.nextTypicalWait(echo, i % 3 == 0 ? 60_000 : 10_000);
+            assertFalse(PipeChannels.slow(echo), "typical wait " + echo + " after answer " + i);
+        }
+    }
+
     private static long openDescriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();

@@ -315,4 +315,83 @@ class WorkerPoolTest {
         time.advance(Duration.ofSeconds(1));
         await(() -> other.stopped, "over max_worker_memory");
     }
+
+    @Test
+    void aBusyPoolOfSlowWorkersRunsTheWaitingRequestsInOrderOnAChainThread() throws Exception {
+        CountDownLatch open = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        FakeWorker.Behaviour block = firstRequestBlocksUntil(open);
+        start(options(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(10), 0, Optional.empty()), n -> (self, r) -> {
+            ran.add(new String(r.body(), StandardCharsets.UTF_8) + "@" + Thread.currentThread().getName());
+            return block.exec(self, r);
+        });
+        made.get(0).slow = true;
+        CompletableFuture<Payload> first = execAsync("first");
+        busyOne();
+        List<CompletableFuture<Payload>> queued = new java.util.ArrayList<>();
+        for (String body : List.of("q1", "q2", "q3")) {
+            queued.add(execAsync(body));
+            await(() -> pool.queueSize() == queued.size() + 1, body + " inside the pool");
+            Thread.sleep(5); // in line in this order
+        }
+        open.countDown();
+        assertEquals("first", new String(first.get(5, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("q" + (i + 1), new String(queued.get(i).get(5, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8));
+        }
+        assertEquals(4, ran.size(), ran.toString());
+        for (String r : ran.subList(1, 4)) {
+            assertTrue(r.contains("@rr-tcp-chain-"), "a waiting request ran on a chain thread: " + ran);
+        }
+        assertEquals(List.of("first", "q1", "q2", "q3"), ran.stream().map(r -> r.substring(0, r.indexOf('@'))).toList());
+        assertEquals(0, pool.queueSize());
+    }
+
+    @Test
+    void aChainWhoseWorkerReachesMaxJobsGoesOnOnTheReplacement() throws Exception {
+        CountDownLatch open = new CountDownLatch(1);
+        start(options(1, 2, Duration.ofSeconds(10), Duration.ofSeconds(10), 0, Optional.empty()), n -> {
+            FakeWorker.Behaviour b = n == 0 ? firstRequestBlocksUntil(open) : FakeWorker.ECHO;
+            return (self, r) -> {
+                self.slow = true;
+                return b.exec(self, r);
+            };
+        });
+        CompletableFuture<Payload> first = execAsync("first");
+        busyOne();
+        List<CompletableFuture<Payload>> queued = new java.util.ArrayList<>();
+        for (String body : List.of("q1", "q2", "q3", "q4")) {
+            queued.add(execAsync(body));
+        }
+        await(() -> pool.queueSize() == 5, "all inside the pool");
+        open.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<Payload> q : queued) {
+            await(() -> {
+                time.runDue(); // the replacement starts when its (fake) pause is over
+                return q.isDone();
+            }, "a queued request answered");
+            q.get();
+        }
+        assertEquals(3, made.size(), "max_jobs=2 for 5 requests: three workers");
+        assertEquals(2, made.get(0).numExecs());
+    }
+
+    @Test
+    void closingFailsRequestsStillInLineBehindAChain() throws Exception {
+        CountDownLatch open = new CountDownLatch(1);
+        start(options(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(10), 0, Optional.empty()), n -> blockUntil(open));
+        made.get(0).slow = true;
+        CompletableFuture<Payload> running = execAsync("running");
+        busyOne();
+        CompletableFuture<Payload> waiting = execAsync("waiting");
+        await(() -> pool.queueSize() == 2, "the second request in line");
+        Thread closer = Thread.ofVirtual().start(pool::close);
+        Exception e = assertThrows(Exception.class, () -> waiting.get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getCause() instanceof WorkerException we && we.kind() == WorkerException.Kind.POOL_CLOSED,
+                e.toString());
+        open.countDown();
+        closer.join(Duration.ofSeconds(10));
+        running.handle((p, t) -> null).get(5, TimeUnit.SECONDS);
+    }
 }

@@ -257,9 +257,32 @@ public final class Bench {
                 threadTimes(server.pid());
             }
             line(String.format(Locale.ROOT, "W=%d C=%d WORK_US=%d: %,.0f msg/s, p50 %d µs, CPU µs/msg: server %.1f, "
-                            + "workers %.1f, clients %.1f; JFR: %s", w, c, work, r.messagesPerSecond(), r.p50() / 1000,
-                    r.serverCpuMicrosPerMessage(), r.workersCpuMicrosPerMessage(), r.clientCpuMicrosPerMessage(), jfr));
+                            + "workers %.1f, clients %.1f; server context switches/msg %.2f; JFR: %s", w, c, work,
+                    r.messagesPerSecond(), r.p50() / 1000, r.serverCpuMicrosPerMessage(), r.workersCpuMicrosPerMessage(),
+                    r.clientCpuMicrosPerMessage(), r.serverContextSwitchesPerMessage(), jfr));
         }
+    }
+
+    /**
+     * Context switches (voluntary and not) of all the server's threads so far: each voluntary one is a thread that
+     * went to sleep (and someone's wake-up later).
+     */
+    static long contextSwitches(long pid) throws java.io.IOException {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    for (String l : Files.readAllLines(t.resolve("status"))) {
+                        if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
+                            sum += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (java.io.IOException gone) {
+                    // a thread that ended between the listing and the read
+                }
+            }
+        }
+        return sum;
     }
 
     /** CPU ticks per thread of the server, busiest first (where the server's CPU goes). */

@@ -74,8 +74,9 @@ final class PeerCompare {
         line.accept("");
         line.accept("| WORK_US | C | raw msg/s | rr-tcp msg/s | RR msg/s | rr-tcp ÷ RR | rr-tcp ÷ raw | RR ÷ raw "
                 + "| rr-tcp p50 µs | RR p50 µs | p50 ÷ | rr-tcp server CPU µs/msg | RR server CPU µs/msg | CPU ÷ "
-                + "| rr-tcp workers CPU µs/msg | RR workers CPU µs/msg |");
-        line.accept("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| rr-tcp workers CPU µs/msg | RR workers CPU µs/msg "
+                + "| rr-tcp server context switches/msg | RR server context switches/msg |");
+        line.accept("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (var e : rrTcp.entrySet()) {
             String[] key = e.getKey().split("/");
             List<TcpLoad.Result> ours = e.getValue();
@@ -95,7 +96,9 @@ final class PeerCompare {
                     orDash(theirs, () -> Stats.range(theirs, TcpLoad.Result::serverCpuMicrosPerMessage, 1)),
                     ratio(ours, theirs, TcpLoad.Result::serverCpuMicrosPerMessage),
                     fixed(Stats.median(ours, TcpLoad.Result::workersCpuMicrosPerMessage)),
-                    orDash(theirs, () -> fixed(Stats.median(theirs, TcpLoad.Result::workersCpuMicrosPerMessage))))
+                    orDash(theirs, () -> fixed(Stats.median(theirs, TcpLoad.Result::workersCpuMicrosPerMessage))),
+                    fixed2(Stats.median(ours, TcpLoad.Result::serverContextSwitchesPerMessage)),
+                    orDash(theirs, () -> fixed2(Stats.median(theirs, TcpLoad.Result::serverContextSwitchesPerMessage))))
                     + " |");
         }
         line.accept("");

@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 final class TcpLoad {
     /** Figures of one window; CPU per message for the server, its PHP workers and this load generator. */
     record Result(double messagesPerSecond, long p50, long p90, long p99, long max, double serverCpuMicrosPerMessage,
-                  double workersCpuMicrosPerMessage, double clientCpuMicrosPerMessage) {
+                  double workersCpuMicrosPerMessage, double clientCpuMicrosPerMessage,
+                  double serverContextSwitchesPerMessage) {
     }
 
     /**
@@ -90,6 +91,7 @@ final class TcpLoad {
         }
         connected.await();
         Thread.sleep(warmup);
+        long switches0 = Bench.contextSwitches(server.pid());
         long cpu0 = server.cpuNanos();
         long workers0 = server.workersCpuNanos();
         long self0 = BenchServer.cpuNanos(ProcessHandle.current().pid());
@@ -99,6 +101,7 @@ final class TcpLoad {
         measuring = false;
         long elapsed = System.nanoTime() - t0;
         long cpu = server.cpuNanos() - cpu0;
+        long switches = Bench.contextSwitches(server.pid()) - switches0;
         long workers = server.workersCpuNanos() - workers0;
         long self = BenchServer.cpuNanos(ProcessHandle.current().pid()) - self0;
         stop = true;
@@ -112,7 +115,8 @@ final class TcpLoad {
         double seconds = elapsed / 1e9;
         return new Result(all.length / seconds, Samples.percentile(all, 50), Samples.percentile(all, 90),
                 Samples.percentile(all, 99), all.length == 0 ? 0 : all[all.length - 1], perMessage(cpu, all.length),
-                perMessage(workers, all.length), perMessage(self, all.length));
+                perMessage(workers, all.length), perMessage(self, all.length),
+                all.length == 0 ? 0 : switches / (double) all.length);
     }
 
     private static double perMessage(long nanos, int messages) {
