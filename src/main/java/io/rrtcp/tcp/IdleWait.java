@@ -47,8 +47,12 @@ final class IdleWait {
         shortWaits = shortWait ? Math.min(shortWaits + 1, BUSY_AFTER) : 0;
     }
 
-    /** A quiet connection's wait: blocks in a one-byte read; the byte, or -1 at the end of the stream. */
-    int firstByte(InputStream in) throws IOException {
+    /**
+     * A quiet connection's wait, once its framer has let go of its buffer (a blocked read keeps the array it reads
+     * into): blocks in a one-byte read, then returns a fresh buffer of {@code size} bytes with that byte first, or an
+     * empty array at the end of the stream.
+     */
+    byte[] firstByte(InputStream in, int size) throws IOException {
         byte[] one = new byte[1];
         waiting();
         int n;
@@ -56,6 +60,11 @@ final class IdleWait {
             n = in.read(one, 0, 1);
         } while (n == 0);
         waited();
-        return n < 0 ? -1 : one[0] & 0xff;
+        if (n < 0) {
+            return new byte[0];
+        }
+        byte[] fresh = new byte[size];
+        fresh[0] = one[0];
+        return fresh;
     }
 }

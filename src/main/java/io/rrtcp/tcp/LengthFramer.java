@@ -253,15 +253,10 @@ public final class LengthFramer implements Framer {
         buf = NONE;
         start = 0;
         end = 0;
-        int first = idle.firstByte(in);
-        if (first < 0) {
-            eof = true;
-            return;
-        }
-        buf = new byte[idleBuffer];
-        buf[0] = (byte) first;
-        end = 1;
-        bytesRead++;
+        buf = idle.firstByte(in, idleBuffer);
+        eof = buf.length == 0;
+        end = eof ? 0 : 1;
+        bytesRead += end;
     }
 
     /**
