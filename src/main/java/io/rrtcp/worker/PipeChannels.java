@@ -167,10 +167,12 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     private int awaitRead(ByteBuffer buffer) throws IOException {
-        boolean spin = spins(typicalWaitNanos);
+        // only a virtual thread spins (it yields its carrier to other connections between looks); a platform thread
+        // (a pool chain) goes straight to its blocking read, which looks first
+        boolean virtual = Thread.currentThread().isVirtual();
+        boolean spin = virtual && spins(typicalWaitNanos);
         int n;
-        // a platform thread (a pool chain) that will not spin goes straight to its blocking read, which looks first
-        if (spin || Thread.currentThread().isVirtual()) {
+        if (virtual) {
             n = fromWorker.read(buffer);
             if (n != 0) {
                 return n;
@@ -203,9 +205,11 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     /**
-     * Whether this worker's answers usually take at least twice the spin limit: long enough for a waiting request to
-     * be run in a chain ({@link PoolExecutor}). The gap between the two limits keeps a fast worker on a busy machine,
-     * whose answers are sometimes late, from going in and out of chains (measured at echo: chains there cost more).
+     * Whether this worker's answers usually take at least 2.5 times the spin limit (100 µs): long enough for a
+     * waiting request to be run in a chain ({@link PoolExecutor}). The gap between the two limits keeps a fast worker
+     * on a busy machine, whose answers are often late, out of chains: measured at echo on a loaded machine, chains
+     * there cost half as much server CPU again per message (a platform thread's wake-up per answer where virtual
+     * threads on one carrier batch them).
      */
     boolean answersSlowly() {
         return slow(typicalWaitNanos);
@@ -213,7 +217,7 @@ public final class PipeChannels implements AutoCloseable {
 
     /** Whether a worker with this typical wait answers slowly (see {@link #answersSlowly()}). */
     static boolean slow(long typicalWaitNanos) {
-        return typicalWaitNanos >= 2 * SPIN_LIMIT_NANOS;
+        return typicalWaitNanos >= 5 * SPIN_LIMIT_NANOS / 2;
     }
 
     /** Whether a read that found nothing spins, given the typical wait. */
