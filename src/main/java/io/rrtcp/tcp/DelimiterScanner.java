@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Splits a byte stream into messages at <em>every</em> delimiter; each message keeps its delimiter (upstream's DATA
- * body does). It is a buffered input stream whose buffer follows the traffic: none until the first read, a small one
- * while idle, growing (reads of up to {@code read_buf_size}) while a long message arrives, and back to small once that
- * message has been handed out, so an idle connection never holds a {@code read_buf_size} buffer.
+ * body does). It is a buffered input stream whose buffer follows the traffic: none while a quiet connection waits
+ * for its next message (see {@link IdleWait}), a small one while a busy one does, growing (reads of up to
+ * {@code read_buf_size}) while a long message arrives, and back to small once that message has been handed out, so
+ * an idle connection holds no buffer and a busy one never a {@code read_buf_size} one.
  * A message longer than one chunk ({@code read_buf_size}, at least 64 KiB) is kept in the chunks it arrived in and
  * handed out as a {@link Body} of them: it is never copied, and the buffer never grows past one chunk.
  * Not thread-safe: one connection's thread owns it.
@@ -31,6 +32,7 @@ public final class DelimiterScanner implements Framer {
     private final int idleBuffer;
     private final int chunkSize;
     private final ReadGuard guard;
+    private final IdleWait idle;
     private byte[] buf = NONE;
     /** Pending bytes are buf[start, end). */
     private int start;
@@ -53,6 +55,11 @@ public final class DelimiterScanner implements Framer {
 
     /** As above, with {@code guard} consulted before every read (timeouts). */
     public DelimiterScanner(InputStream in, byte[] delimiter, int readSize, int maxMessageSize, ReadGuard guard) {
+        this(in, delimiter, readSize, maxMessageSize, guard, IdleWait.system());
+    }
+
+    DelimiterScanner(InputStream in, byte[] delimiter, int readSize, int maxMessageSize, ReadGuard guard,
+                     IdleWait idle) {
         if (delimiter.length == 0) {
             throw new IllegalArgumentException("delimiter must not be empty");
         }
@@ -66,6 +73,7 @@ public final class DelimiterScanner implements Framer {
         this.idleBuffer = Math.min(IDLE_BUFFER, readSize);
         this.chunkSize = Math.max(readSize, MIN_CHUNK);
         this.guard = guard;
+        this.idle = idle;
     }
 
     /**
@@ -186,17 +194,40 @@ public final class DelimiterScanner implements Framer {
 
     private void fill() throws IOException {
         guard.beforeRead(end > start);
+        boolean betweenMessages = pending() == 0;
+        if (betweenMessages && idle.quiet()) {
+            waitWithoutBuffer();
+            return;
+        }
         makeRoom();
         int room = Math.min(readSize, buf.length - end);
         // never read past the cap by more than the delimiter: the excess could not be used anyway
         room = (int) Math.min(room, maxMessageSize - pending() + delimiter.length);
+        if (betweenMessages) {
+            idle.waiting();
+        }
         int n = in.read(buf, end, Math.max(1, room));
+        if (betweenMessages) {
+            idle.waited();
+        }
         if (n < 0) {
             eof = true;
             return;
         }
         end += n;
         bytesRead += n;
+    }
+
+    /** A quiet connection's wait for its next message: the buffer is dropped, the first byte starts a fresh one. */
+    private void waitWithoutBuffer() throws IOException {
+        buf = NONE;
+        start = 0;
+        end = 0;
+        searchFrom = 0;
+        buf = idle.firstByte(in, idleBuffer);
+        eof = buf.length == 0;
+        end = eof ? 0 : 1;
+        bytesRead += end;
     }
 
     private void makeRoom() {

@@ -9,8 +9,9 @@ import java.io.InputStream;
 
 /**
  * Cuts one connection's byte stream into messages, each of which becomes one DATA event. One per connection, owned by
- * its thread; the server's {@code framing} chooses the kind. Every framer holds no buffer before the first read, a
- * small one while idle, and hands long messages out in the chunks they arrived in.
+ * its thread; the server's {@code framing} chooses the kind. Every framer holds no buffer before the first read and
+ * at most a small one between messages (delimiter and length framing: none while a quiet connection waits, see
+ * {@link IdleWait}), and hands long messages out in the chunks they arrived in.
  */
 public interface Framer {
     /**

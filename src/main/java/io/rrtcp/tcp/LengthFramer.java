@@ -19,7 +19,8 @@ import java.util.List;
  * oversized frame is refused before any of its body is read.
  * Short frames are copied out of a small buffer that may hold several of them; the rest of a longer frame is read
  * straight into arrays of its exact size (at most one chunk each: {@code read_buf_size}, at least 64 KiB), so the
- * buffer itself never grows past the longest header, and goes back to its idle size after each frame.
+ * buffer itself never grows past the longest header, and goes back to its idle size after each frame; a quiet
+ * connection waits for its next frame holding none (see {@link IdleWait}).
  * Not thread-safe: one connection's thread owns it.
  */
 public final class LengthFramer implements Framer {
@@ -34,6 +35,7 @@ public final class LengthFramer implements Framer {
     private final int idleBuffer;
     private final int chunkSize;
     private final ReadGuard guard;
+    private final IdleWait idle;
     private byte[] buf = NONE;
     /** Pending bytes are buf[start, end): the start of the next frame, perhaps several frames. */
     private int start;
@@ -46,6 +48,11 @@ public final class LengthFramer implements Framer {
      * @param maxMessageSize the longest frame, header included, before {@link MessageTooLargeException}
      */
     public LengthFramer(InputStream in, Framing.Length field, int readSize, int maxMessageSize, ReadGuard guard) {
+        this(in, field, readSize, maxMessageSize, guard, IdleWait.system());
+    }
+
+    LengthFramer(InputStream in, Framing.Length field, int readSize, int maxMessageSize, ReadGuard guard,
+                 IdleWait idle) {
         if (readSize < 1 || maxMessageSize < 1) {
             throw new IllegalArgumentException("read size and message cap must be positive");
         }
@@ -56,6 +63,7 @@ public final class LengthFramer implements Framer {
         this.idleBuffer = Math.min(DelimiterScanner.IDLE_BUFFER, readSize);
         this.chunkSize = Math.max(readSize, DelimiterScanner.MIN_CHUNK);
         this.guard = guard;
+        this.idle = idle;
     }
 
     /**
@@ -218,15 +226,37 @@ public final class LengthFramer implements Framer {
     }
 
     private void fill() throws IOException {
-        guard.beforeRead(pending() > 0);
+        boolean betweenFrames = pending() == 0;
+        guard.beforeRead(!betweenFrames);
+        if (betweenFrames && idle.quiet()) {
+            waitWithoutBuffer();
+            return;
+        }
         makeRoom();
+        if (betweenFrames) {
+            idle.waiting();
+        }
         int n = in.read(buf, end, Math.min(readSize, buf.length - end));
+        if (betweenFrames) {
+            idle.waited();
+        }
         if (n < 0) {
             eof = true;
             return;
         }
         end += n;
         bytesRead += n;
+    }
+
+    /** A quiet connection's wait for its next frame: the buffer is dropped, the first byte starts a fresh one. */
+    private void waitWithoutBuffer() throws IOException {
+        buf = NONE;
+        start = 0;
+        end = 0;
+        buf = idle.firstByte(in, idleBuffer);
+        eof = buf.length == 0;
+        end = eof ? 0 : 1;
+        bytesRead += end;
     }
 
     /**

@@ -83,7 +83,7 @@ class LengthFramerTest {
     }
 
     private static LengthFramer framer(InputStream in, Framing.Length field) {
-        return new LengthFramer(in, field, MB, 16 * MB, ReadGuard.NONE);
+        return new LengthFramer(in, field, MB, 16 * MB, ReadGuard.NONE, IdleWaitTest.busy()); // reads counted as before
     }
 
     private static void assertFrames(List<byte[]> expected, List<byte[]> actual, String where) {
@@ -301,7 +301,8 @@ class LengthFramerTest {
     void theGuardKnowsWhenAFrameHasStartedArriving() throws IOException {
         byte[] frame = frame(MODBUS, pattern(2000, 0));
         List<Boolean> started = new ArrayList<>();
-        LengthFramer framer = new LengthFramer(SplitInput.cutAt(frame, 3, 1000), MODBUS, MB, 16 * MB, started::add);
+        LengthFramer framer = new LengthFramer(SplitInput.cutAt(frame, 3, 1000), MODBUS, MB, 16 * MB, started::add,
+                IdleWaitTest.busy());
         assertArrayEquals(frame, framer.nextBody().toArray());
         assertEquals(List.of(false, true, true), started, "idle, then mid-header, then mid-body");
     }

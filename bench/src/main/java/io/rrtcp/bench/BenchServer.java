@@ -158,6 +158,7 @@ final class BenchServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(io.rrtcp.worker.PipeChannels.JVM_OPTIONS); // what the jar's manifest gives to java -jar
+        cmd.addAll(defaultJvmOptions()); // what bin/rr-tcp gives it
         String opts = System.getenv().getOrDefault("RR_TCP_JAVA_OPTS", "").trim();
         if (!opts.isEmpty()) {
             cmd.addAll(List.of(opts.split("\\s+")));
@@ -166,6 +167,17 @@ final class BenchServer implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rrtcp.cli.Main", "serve", "-c",
                 config.toString()));
         return cmd;
+    }
+
+    /** The options bin/rr-tcp starts the server with, from bin/rr-tcp.jvm-options ('#' starts a comment). */
+    static List<String> defaultJvmOptions() {
+        try {
+            return Files.readAllLines(ROOT.resolve("bin/rr-tcp.jvm-options")).stream()
+                    .map(line -> line.replaceAll("#.*", "").trim()).filter(line -> !line.isEmpty())
+                    .flatMap(line -> java.util.Arrays.stream(line.split("\\s+"))).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the server's JVM options", e);
+        }
     }
 
     /**

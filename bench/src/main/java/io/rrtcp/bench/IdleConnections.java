@@ -4,6 +4,7 @@ import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +17,9 @@ import java.util.concurrent.Executors;
  * parked in read()), server RSS after a full GC compared with the same server before them.
  */
 final class IdleConnections {
+    /** Connections opened and closed before measuring (BENCH_IDLE_WARMUP), so the code they run is compiled. */
+    private static final int WARM_UP = Integer.parseInt(System.getenv().getOrDefault("BENCH_IDLE_WARMUP", "200"));
+
     record Result(int connections, long rssBefore, long rssAfter, long heapBefore, long heapAfter) {
         long rssPerConnection() {
             return (rssAfter - rssBefore) / connections;
@@ -37,7 +41,7 @@ final class IdleConnections {
         String yaml = "max_message_size: 64\n" + (tls == null ? "" : tls.yaml());
         try (BenchServer server = BenchServer.start(2, 0, yaml, "hi\\\\n")) {
             int port = server.port;
-            connect(sockets, port, 200, firstMessage, new ArrayList<>(), true); // warm-up: code loaded and compiled
+            connect(sockets, port, WARM_UP, firstMessage, new ArrayList<>(), true); // warm-up: code loaded and compiled
             long heapBefore = server.heapAfterGc();
             Thread.sleep(500);
             long rssBefore = server.rssBytes();
@@ -46,12 +50,33 @@ final class IdleConnections {
                 connect(sockets, port, n, firstMessage, open, false);
                 long heapAfter = server.heapAfterGc();
                 Thread.sleep(500);
+                diagnose(server);
                 return new Result(n, rssBefore, server.rssBytes(), heapBefore, heapAfter);
             } finally {
                 for (Socket s : open) {
                     s.close();
                 }
             }
+        }
+    }
+
+    /**
+     * BENCH_IDLE_DIAG=1: where the bytes go, printed to stderr while the connections are open: the server's class
+     * histogram and, when it runs with -XX:NativeMemoryTracking=summary (RR_TCP_JAVA_OPTS), its native memory.
+     */
+    private static void diagnose(BenchServer server) throws Exception {
+        if (!"1".equals(System.getenv("BENCH_IDLE_DIAG"))) {
+            return;
+        }
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        for (String command : List.of("GC.class_histogram", "VM.native_memory summary", "Thread.dump_to_file -overwrite /tmp/idle-threads.txt")) {
+            List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(server.pid())));
+            cmd.addAll(List.of(command.split(" ")));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            p.waitFor();
+            System.err.println("---- jcmd " + command);
+            lines.stream().limit(command.startsWith("GC") ? 30 : 200).forEach(System.err::println);
         }
     }
 
