@@ -169,16 +169,11 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     private int awaitRead(ByteBuffer buffer) throws IOException {
-        // only a virtual thread spins (it yields its carrier to other connections between looks); a platform thread
-        // (a pool chain) goes straight to its blocking read, which looks first
-        boolean virtual = Thread.currentThread().isVirtual();
-        boolean spin = virtual && spins(typicalWaitNanos);
-        int n;
-        if (virtual) {
-            n = fromWorker.read(buffer);
-            if (n != 0) {
-                return n;
-            }
+        // only a virtual thread spins (it yields its carrier to other connections between looks)
+        boolean spin = Thread.currentThread().isVirtual() && spins(typicalWaitNanos);
+        int n = fromWorker.read(buffer);
+        if (n != 0) {
+            return n; // an answer that was there already says nothing about how long this worker takes
         }
         long start = System.nanoTime();
         if (spin) {
@@ -225,12 +220,13 @@ public final class PipeChannels implements AutoCloseable {
     }
 
     /**
-     * The floor after one more wait: down to a quicker wait at once, up towards a slower one (counted as at most four
-     * times the spin limit) by a sixteenth of the gap, so that it takes a run of slow answers to raise it.
+     * The floor after one more wait: halfway down to a quicker wait, up towards a slower one (counted as at most four
+     * times the spin limit) by a sixteenth of the gap, so that it takes a run of slow answers to raise it and a few
+     * quick ones to lower it. Only reads that found nothing and waited count.
      */
     static long nextFloorWait(long floorWaitNanos, long waitedNanos) {
         if (waitedNanos <= floorWaitNanos) {
-            return waitedNanos;
+            return floorWaitNanos - (floorWaitNanos - waitedNanos) / 2;
         }
         return floorWaitNanos + (Math.min(waitedNanos, 4 * SPIN_LIMIT_NANOS) - floorWaitNanos) / 16;
     }
