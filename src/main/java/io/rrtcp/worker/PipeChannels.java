@@ -182,7 +182,10 @@ public final class PipeChannels implements AutoCloseable {
                 Thread.yield();
                 n = fromWorker.read(buffer);
                 if (n != 0) {
-                    learn(System.nanoTime() - start);
+                    long waited = System.nanoTime() - start;
+                    typicalWaitNanos = nextTypicalWait(typicalWaitNanos, waited);
+                    // caught by looking again: a fast worker, whatever the carrier's other work made this wait
+                    floorWaitNanos = Math.min(floorWaitNanos, nextFloorWait(floorWaitNanos, waited));
                     return n;
                 }
             } while (System.nanoTime() - deadline < 0);
