@@ -140,6 +140,27 @@ final class IdleWorkers<T> {
      */
     T take(long deadline, Predicate<T> usable, Waiter<T> waiter) throws InterruptedException, ClosedException {
         while (true) {
+            T item = idleOrInLine(waiter, usable, false, deadline);
+            if (item != null) {
+                return item;
+            }
+            if (waiter.state == Waiter.GAVE_UP || !awaitTurn(waiter, deadline) || waiter.runsElsewhere()) {
+                return null;
+            }
+            T given = waiter.item;
+            if (usable.test(given)) {
+                return given;
+            }
+        }
+    }
+
+    /**
+     * An idle usable item, or null with {@code waiter} in line (at its head or tail), or null and GAVE_UP when the
+     * deadline (if any) has passed. The line is joined under the lock that {@link #put} releases permits under, so a
+     * worker is never left idle while a waiter is in line.
+     */
+    private T idleOrInLine(Waiter<T> waiter, Predicate<T> usable, boolean atHead, Long deadline) throws ClosedException {
+        while (true) {
             T item = takeIdle(usable);
             if (item != null) {
                 return item;
@@ -152,24 +173,22 @@ final class IdleWorkers<T> {
                 if (available.availablePermits() > 0) {
                     continue; // one came back before the lock: take it rather than wait
                 }
-                if (deadline - System.nanoTime() <= 0) {
+                if (deadline != null && deadline - System.nanoTime() <= 0) {
+                    waiter.state = Waiter.GAVE_UP;
                     return null;
                 }
-                waiter.thread = Thread.currentThread();
+                if (!atHead) {
+                    waiter.thread = Thread.currentThread();
+                }
                 waiter.state = Waiter.WAITING;
-                line.addLast(waiter);
+                if (atHead) {
+                    line.addFirst(waiter);
+                } else {
+                    line.addLast(waiter);
+                }
+                return null;
             } finally {
                 lock.unlock();
-            }
-            if (!awaitTurn(waiter, deadline)) {
-                return null;
-            }
-            if (waiter.runsElsewhere()) {
-                return null;
-            }
-            T given = waiter.item;
-            if (usable.test(given)) {
-                return given;
             }
         }
     }
@@ -249,26 +268,7 @@ final class IdleWorkers<T> {
      * usable item instead, when there is one.
      */
     T requeue(Waiter<T> waiter, Predicate<T> usable) throws ClosedException {
-        while (true) {
-            T item = takeIdle(usable);
-            if (item != null) {
-                return item;
-            }
-            lock.lock();
-            try {
-                if (closed) {
-                    throw new ClosedException();
-                }
-                if (available.availablePermits() > 0) {
-                    continue;
-                }
-                waiter.state = Waiter.WAITING;
-                line.addFirst(waiter);
-                return null;
-            } finally {
-                lock.unlock();
-            }
-        }
+        return idleOrInLine(waiter, usable, true, null);
     }
 
     /**

@@ -111,10 +111,8 @@ class IdleWorkersTest {
         }
     }
 
-    @Test
-    void aChainableWaiterGivenASlowWorkerIsReturnedToThePutterAndWaitsUntilSettled() throws Exception {
-        IdleWorkers<String> line = new IdleWorkers<>(s -> s.startsWith("slow"));
-        Chainable waiter = new Chainable();
+    /** {@code waiter} taking from {@code line} on a virtual thread, once it waits in line. */
+    private static CompletableFuture<String> inLine(IdleWorkers<String> line, Chainable waiter) throws Exception {
         CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
             try {
                 return line.take(System.nanoTime() + Duration.ofSeconds(10).toNanos(), s -> true, waiter);
@@ -127,6 +125,14 @@ class IdleWorkersTest {
             assertTrue(System.nanoTime() < deadline, "the waiter joined the line");
             Thread.sleep(2);
         }
+        return taken;
+    }
+
+    @Test
+    void aChainableWaiterGivenASlowWorkerIsReturnedToThePutterAndWaitsUntilSettled() throws Exception {
+        IdleWorkers<String> line = new IdleWorkers<>(s -> s.startsWith("slow"));
+        Chainable waiter = new Chainable();
+        CompletableFuture<String> taken = inLine(line, waiter);
         assertSame(waiter, line.put("slow-1"), "the putter gets the waiter to run");
         assertTrue(waiter.runsElsewhere());
         assertEquals("slow-1", waiter.item());
@@ -141,18 +147,7 @@ class IdleWorkersTest {
     void aChainableWaiterGivenAFastWorkerIsWokenToTakeItItself() throws Exception {
         IdleWorkers<String> line = new IdleWorkers<>(s -> s.startsWith("slow"));
         Chainable waiter = new Chainable();
-        CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
-            try {
-                return line.take(System.nanoTime() + Duration.ofSeconds(10).toNanos(), s -> true, waiter);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (line.waiting() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the waiter joined the line");
-            Thread.sleep(2);
-        }
+        CompletableFuture<String> taken = inLine(line, waiter);
         assertSame(waiter, line.put("fast-1"), "a plain hand-over: the waiter is woken and returned");
         assertEquals("fast-1", taken.get(2, TimeUnit.SECONDS));
         assertFalse(waiter.runsElsewhere());
