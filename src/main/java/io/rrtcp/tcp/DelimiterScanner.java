@@ -203,13 +203,7 @@ public final class DelimiterScanner implements Framer {
         int room = Math.min(readSize, buf.length - end);
         // never read past the cap by more than the delimiter: the excess could not be used anyway
         room = (int) Math.min(room, maxMessageSize - pending() + delimiter.length);
-        if (betweenMessages) {
-            idle.waiting();
-        }
-        int n = in.read(buf, end, Math.max(1, room));
-        if (betweenMessages) {
-            idle.waited();
-        }
+        int n = idle.read(in, buf, end, Math.max(1, room), betweenMessages);
         if (n < 0) {
             eof = true;
             return;

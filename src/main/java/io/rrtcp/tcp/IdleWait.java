@@ -48,6 +48,20 @@ final class IdleWait {
     }
 
     /**
+     * One read of the framer's: timed as a wait for a message when nothing of one is buffered yet
+     * ({@code betweenMessages}), so that the connection's busy or quiet state follows how long it waited.
+     */
+    int read(InputStream in, byte[] buf, int off, int len, boolean betweenMessages) throws IOException {
+        if (!betweenMessages) {
+            return in.read(buf, off, len);
+        }
+        waiting();
+        int n = in.read(buf, off, len);
+        waited();
+        return n;
+    }
+
+    /**
      * A quiet connection's wait, once its framer has let go of its buffer (a blocked read keeps the array it reads
      * into): blocks in a one-byte read, then returns a fresh buffer of {@code size} bytes with that byte first, or an
      * empty array at the end of the stream.

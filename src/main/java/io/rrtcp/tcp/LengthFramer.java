@@ -233,13 +233,7 @@ public final class LengthFramer implements Framer {
             return;
         }
         makeRoom();
-        if (betweenFrames) {
-            idle.waiting();
-        }
-        int n = in.read(buf, end, Math.min(readSize, buf.length - end));
-        if (betweenFrames) {
-            idle.waited();
-        }
+        int n = idle.read(in, buf, end, Math.min(readSize, buf.length - end), betweenFrames);
         if (n < 0) {
             eof = true;
             return;

@@ -92,10 +92,6 @@ final class IdleWorkers<T> {
             state = SETTLED;
             LockSupport.unpark(thread);
         }
-
-        final boolean closed() {
-            return state == CLOSED;
-        }
     }
 
     /**

@@ -181,15 +181,6 @@ final class WorkerChannel {
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            long skipped = 0;
-            while (skipped < n && read() >= 0) {
-                skipped++;
-            }
-            return skipped;
-        }
-
-        @Override
         public int available() throws IOException {
             return buffered() + in.available();
         }

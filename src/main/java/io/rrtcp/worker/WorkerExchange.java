@@ -74,11 +74,6 @@ final class WorkerExchange {
         return PidHandshake.pidOf(reply);
     }
 
-    /** One request and its reply. */
-    Reply exec(Payload request) throws WorkerException {
-        return exec(request, () -> { });
-    }
-
     /** One request and its reply; {@code afterSend} runs once the request is written (or failed to be). */
     Reply exec(Payload request, Runnable afterSend) throws WorkerException {
         try {
